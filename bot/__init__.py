@@ -1,0 +1,1 @@
+"""Delivery: the Slack app, terminal console, command line and scheduler; wires everything."""

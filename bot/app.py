@@ -1,0 +1,79 @@
+"""The Slack app factory: builds a Bolt App around a WebClient and pcnbot's services."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+)
+
+from feedback.questions import claim_event
+
+from .bootstrap import Deps
+from .listeners import register_all
+from .settings import Settings
+
+__all__ = ["create_app", "make_web_client"]
+
+log = logging.getLogger("pcnbot.slack")
+
+
+def make_web_client(settings: Settings) -> WebClient:
+    """A Web API client for the bot token, pointed at PCNBOT_SLACK_API_URL when set, that
+    waits and retries on HTTP 429 (honouring Retry-After) and on dropped connections."""
+    kwargs: dict[str, Any] = {"token": settings.slack_bot_token}
+    if settings.slack_api_url:
+        kwargs["base_url"] = settings.slack_api_url
+    client = WebClient(**kwargs)
+    client.retry_handlers = [
+        ConnectionErrorRetryHandler(max_retry_count=2),
+        RateLimitErrorRetryHandler(max_retry_count=3),
+    ]
+    return client
+
+
+def create_app(settings: Settings, deps: Deps, *, client: WebClient | None = None) -> App:
+    """A Bolt App answering DMs, @mentions, /pcn and answer buttons.
+
+    Events are de-duplicated by their event_id in the database, so a Slack retry
+    (``X-Slack-Retry-Num``) never produces a second reply, even across workers.
+    """
+    if not settings.slack_signing_secret and not settings.slack_app_token:
+        raise ValueError("SLACK_SIGNING_SECRET is needed to verify requests from Slack")
+    app = App(
+        client=client or make_web_client(settings),
+        signing_secret=settings.slack_signing_secret or "socket-mode-has-no-signing-secret",
+        request_verification_enabled=bool(settings.slack_signing_secret),
+        token_verification_enabled=False,
+        raise_error_for_unhandled_request=False,
+        logger=log,
+    )
+
+    @app.middleware
+    def skip_retried_events(
+        req: BoltRequest, body: dict[str, Any], next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id and not claim_event(deps.sessions, str(event_id)[:64]):
+            log.info("skipped a repeated delivery of event %s", str(event_id)[:64])
+            return BoltResponse(status=200, body="")
+        return next()
+
+    @app.error
+    def on_error(error: Exception, body: dict[str, Any]) -> None:
+        # Never log the body: it holds what users wrote.
+        log.error(
+            "listener failed for a %s request: %s",
+            body.get("type", "unknown"),
+            error.__class__.__name__,
+            exc_info=error,
+        )
+
+    register_all(app, deps)
+    return app

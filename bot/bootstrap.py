@@ -1,0 +1,105 @@
+"""The one place that wires pcnbot together: database, FAQ matcher, secret key, Slack client."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from classifier.faq import FaqMatcher
+from classifier.faq_calibration import load_calibration
+from classifier.faq_content import FaqContentError, load_faq, load_glossary
+
+from .settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from feedback.db import SessionFactory
+
+__all__ = ["Deps", "StartupError", "build_deps", "load_matcher", "load_secret"]
+
+
+class StartupError(RuntimeError):
+    """pcnbot cannot start; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class Deps:
+    settings: Settings
+    engine: Engine
+    sessions: SessionFactory
+    matcher: FaqMatcher
+    secret: bytes
+
+
+def load_matcher(settings: Settings) -> FaqMatcher:
+    """The FAQ matcher built from config/: faq.yaml, glossary.yaml and faq_calibration.yaml."""
+    try:
+        entries = load_faq(settings.faq_path)
+        glossary = load_glossary(settings.glossary_path)
+    except FaqContentError as exc:
+        raise StartupError(f"the FAQ cannot be loaded: {exc}") from exc
+    try:
+        calibration = load_calibration(settings.calibration_path)
+    except (OSError, ValueError, KeyError) as exc:
+        raise StartupError(
+            f"{settings.calibration_path} is missing or invalid ({exc}); run `pcnbot faq calibrate`"
+        ) from exc
+    return FaqMatcher(entries, glossary, calibration)
+
+
+def load_secret(settings: Settings) -> bytes:
+    """PCNBOT_SECRET_KEY, or a key generated once into var/secret_key (owner-only)."""
+    if settings.secret_key:
+        return settings.secret_key.encode()
+    path = Path(settings.var_dir) / "secret_key"
+    try:
+        return path.read_text(encoding="ascii").strip().encode()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first
+        return path.read_text(encoding="ascii").strip().encode()
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(key + "\n")
+    return key.encode()
+
+
+def build_deps(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    matcher: FaqMatcher | None = None,
+    upgrade: bool = True,
+) -> Deps:
+    """Connect the database (upgrading its schema), load the FAQ and the secret key."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from feedback.db import make_engine, make_session_factory, upgrade_schema
+
+    if engine is None:
+        try:
+            engine = make_engine(settings.database_url)
+        except (SQLAlchemyError, ValueError) as exc:
+            raise SettingsError(f"PCNBOT_DATABASE_URL: {exc}") from exc
+    if upgrade:
+        try:
+            upgrade_schema(engine)
+        except SQLAlchemyError as exc:
+            raise StartupError(
+                f"cannot reach or upgrade the database at "
+                f"{engine.url.render_as_string(hide_password=True)}: {exc.__class__.__name__}"
+            ) from exc
+    return Deps(
+        settings=settings,
+        engine=engine,
+        sessions=make_session_factory(engine),
+        matcher=matcher or load_matcher(settings),
+        secret=load_secret(settings),
+    )

@@ -1,0 +1,228 @@
+"""The pcnbot command line (DESIGN.md's contract). Imports only what each command needs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from typing import TextIO
+
+from .settings import Settings, SettingsError, load_settings
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+class UserError(Exception):
+    """A mistake the user can fix; printed as one line, exit status 1."""
+
+
+def _environ() -> Mapping[str, str]:
+    from dotenv import dotenv_values
+
+    merged = {k: v for k, v in dotenv_values(".env").items() if v is not None}
+    merged.update(os.environ)
+    return merged
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pcnbot",
+        description="Answers GPs' questions about Primary Care Networks, in Slack or a terminal.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    sub.add_parser("run", help="Slack (Socket Mode) if tokens are set, else the terminal console")
+    sub.add_parser("chat", help="terminal console: ask questions, /help, /quit")
+
+    serve = sub.add_parser("serve", help="run the Slack app")
+    mode = serve.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--socket", action="store_true", help="Socket Mode (SLACK_APP_TOKEN)")
+    mode.add_argument("--http", action="store_true", help="HTTP: POST /slack/events, GET /healthz")
+    serve.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
+    serve.add_argument("--host", default="0.0.0.0", help="HTTP address (default 0.0.0.0)")
+
+    ask = sub.add_parser("ask", help="answer one question, or one per line of stdin")
+    ask.add_argument("question", nargs="?", help="the question; omit to read stdin")
+    ask.add_argument("--json", action="store_true", help="print JSON objects")
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_sub.add_parser("upgrade", help="apply database migrations")
+
+    faq = sub.add_parser("faq", help="FAQ maintenance")
+    faq_sub = faq.add_subparsers(dest="faq_command", metavar="ACTION", required=True)
+    faq_sub.add_parser("check", help="validate config/faq.yaml and glossary.yaml")
+    calibrate = faq_sub.add_parser(
+        "calibrate", help="fit the answer/abstain model on the tune split of the dev questions"
+    )
+    calibrate.add_argument(
+        "--questions",
+        default=None,
+        help="labelled questions (default tests/data/faq_questions.jsonl)",
+    )
+    return parser
+
+
+def _print_answer_text(answer: object, out: TextIO, one_line: bool) -> None:
+    from .console import format_answer
+
+    text = format_answer(answer)  # type: ignore[arg-type]
+    print(" ".join(text.split()) if one_line else text, file=out)
+
+
+def cmd_ask(settings: Settings, args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    from .bootstrap import StartupError, load_matcher
+
+    try:
+        matcher = load_matcher(settings)
+    except StartupError as exc:
+        raise UserError(str(exc)) from exc
+    if args.question is not None:
+        if not args.question.strip():
+            raise UserError('the question is empty; try: pcnbot ask "who can set up a PCN?"')
+        questions: Sequence[str] = [args.question]
+        one_line = False
+    else:
+        questions = (line.rstrip("\r\n") for line in stdin)  # type: ignore[assignment]
+        one_line = True
+    for question in questions:
+        answer = matcher.ask(question)
+        if args.json:
+            print(json.dumps(answer.to_json(), ensure_ascii=False), file=out, flush=one_line)
+        else:
+            _print_answer_text(answer, out, one_line)
+    return EXIT_OK
+
+
+def cmd_chat(settings: Settings, out: TextIO) -> int:
+    from .bootstrap import build_deps
+    from .console import Console
+
+    Console(build_deps(settings), out=out).run()
+    return EXIT_OK
+
+
+def cmd_serve(settings: Settings, *, socket: bool, host: str = "", port: int = 3000) -> int:
+    from .app import create_app
+    from .bootstrap import build_deps
+
+    missing = [
+        name
+        for name, value in (
+            ("SLACK_BOT_TOKEN", settings.slack_bot_token),
+            (
+                "SLACK_APP_TOKEN" if socket else "SLACK_SIGNING_SECRET",
+                settings.slack_app_token if socket else settings.slack_signing_secret,
+            ),
+        )
+        if not value
+    ]
+    if missing:
+        raise UserError(f"{' and '.join(missing)} must be set to connect to Slack")
+    if not 0 < port < 65536:
+        raise UserError(f"--port {port}: must be between 1 and 65535")
+    deps = build_deps(settings)
+    app = create_app(settings, deps)
+    if socket:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        SocketModeHandler(app, settings.slack_app_token).start()
+    else:
+        from .http import serve_http
+
+        serve_http(app, deps, host=host, port=port)
+    return EXIT_OK
+
+
+def cmd_db(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
+    from .bootstrap import build_deps
+
+    build_deps(settings)
+    print("database is up to date", file=out)
+    return EXIT_OK
+
+
+def cmd_faq(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
+    from pathlib import Path
+
+    from classifier.faq import FaqMatcher
+    from classifier.faq_calibration import fit_calibration, load_questions, save_calibration
+    from classifier.faq_content import FaqContentError, load_faq, load_glossary
+
+    from .settings import PROJECT_ROOT
+
+    try:
+        entries = load_faq(settings.faq_path)
+        glossary = load_glossary(settings.glossary_path)
+    except FaqContentError as exc:
+        raise UserError(str(exc)) from exc
+    if args.faq_command == "check":
+        print(f"{settings.faq_path}: {len(entries)} entries, all valid", file=out)
+        print(f"{settings.glossary_path}: {len(glossary.terms)} terms", file=out)
+        return EXIT_OK
+    path = Path(args.questions or PROJECT_ROOT / "tests" / "data" / "faq_questions.jsonl")
+    try:
+        questions = load_questions(path, split="tune")
+    except (OSError, ValueError) as exc:
+        raise UserError(f"cannot read labelled questions: {exc}") from exc
+    matcher = FaqMatcher(entries, glossary)
+    try:
+        calibration = fit_calibration(matcher, questions)
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+    save_calibration(calibration, settings.calibration_path)
+    print(
+        f"fitted on {len(questions)} tune questions; threshold {calibration.threshold:.2f}; "
+        f"written to {settings.calibration_path}",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    stdin: TextIO | None = None,
+) -> int:
+    out, err, stdin = out or sys.stdout, err or sys.stderr, stdin or sys.stdin
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings(environ if environ is not None else _environ())
+        logging.basicConfig(
+            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+        if args.command == "ask":
+            return cmd_ask(settings, args, out, stdin)
+        if args.command == "chat" or (args.command == "run" and not settings.slack_socket_ready):
+            return cmd_chat(settings, out)
+        if args.command == "run":
+            return cmd_serve(settings, socket=True)
+        if args.command == "serve":
+            return cmd_serve(settings, socket=args.socket, host=args.host, port=args.port)
+        if args.command == "db":
+            return cmd_db(settings, args, out)
+        if args.command == "faq":
+            return cmd_faq(settings, args, out)
+    except (SettingsError, UserError) as exc:
+        print(f"pcnbot: {exc}", file=err)
+        return EXIT_USER_ERROR
+    except Exception as exc:
+        from .bootstrap import StartupError
+
+        if isinstance(exc, StartupError):
+            print(f"pcnbot: {exc}", file=err)
+            return EXIT_USER_ERROR
+        raise
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

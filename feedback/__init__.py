@@ -1,0 +1,1 @@
+"""Domain and storage: SQLAlchemy models, migrations, services and privacy rules."""
