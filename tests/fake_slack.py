@@ -1,0 +1,129 @@
+"""A fake Slack Web API on 127.0.0.1 that records every call it receives.
+
+It answers ``auth.test`` like Slack, ``chat.postMessage`` with a new ``ts``, and
+accepts POSTs to ``/response_url/...`` (what Bolt's ``respond`` uses). Tests point
+a real ``slack_sdk.WebClient`` at it with ``base_url``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+BOT_USER_ID = "UPCNBOT01"
+BOT_ID = "BPCNBOT01"
+TEAM_ID = "T0PCN0001"
+
+
+@dataclass
+class ApiCall:
+    method: str  # e.g. "chat.postMessage" or "response_url"
+    payload: dict[str, Any]
+    path: str
+
+
+@dataclass
+class FakeSlackApi:
+    """Run with ``start()``; ``calls`` lists what arrived, oldest first."""
+
+    calls: list[ApiCall] = field(default_factory=list)
+    #: method -> list of (status, body) to answer with before the normal answer
+    scripted: dict[str, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
+
+    def start(self) -> FakeSlackApi:
+        api = self
+        self._lock = threading.Lock()
+        self._ts = 0
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                pass
+
+            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length).decode()
+                if "json" in (self.headers.get("Content-Type") or ""):
+                    payload = json.loads(raw or "{}")
+                else:
+                    payload = {k: v[0] for k, v in parse_qs(raw).items()}
+                    for key in ("blocks", "attachments"):
+                        if isinstance(payload.get(key), str):
+                            payload[key] = json.loads(payload[key])
+                path = self.path
+                method = "response_url" if path.startswith("/response_url/") else path.strip("/")
+                status, body = api._answer(method, payload, path)
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                if status == 429:
+                    self.send_header("Retry-After", "1")
+                self.end_headers()
+                self.wfile.write(data)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    def response_url(self, name: str = "r1") -> str:
+        return f"{self.base_url}response_url/{name}"
+
+    def _answer(self, method: str, payload: dict[str, Any], path: str) -> tuple[int, dict]:
+        with self._lock:
+            self.calls.append(ApiCall(method=method, payload=payload, path=path))
+            queue = self.scripted.get(method)
+            if queue:
+                return queue.pop(0)
+            self._ts += 1
+            ts = f"{int(time.time())}.{self._ts:06d}"
+        if method == "auth.test":
+            return 200, {
+                "ok": True,
+                "url": "https://pcn.example.slack.com/",
+                "team": "PCN test",
+                "user": "pcnbot",
+                "team_id": TEAM_ID,
+                "user_id": BOT_USER_ID,
+                "bot_id": BOT_ID,
+                "is_enterprise_install": False,
+            }
+        if method == "chat.postMessage":
+            return 200, {
+                "ok": True,
+                "channel": payload.get("channel"),
+                "ts": ts,
+                "message": {"text": payload.get("text"), "ts": ts},
+            }
+        if method == "response_url":
+            return 200, {"ok": True}
+        return 200, {"ok": True}
+
+    def of(self, method: str) -> list[ApiCall]:
+        return [c for c in self.calls if c.method == method]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[ApiCall]:
+        """Wait until ``count`` calls of ``method`` arrived (listeners run in threads)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.of(method)
+            if len(found) >= count:
+                return found
+            time.sleep(0.01)
+        return self.of(method)

@@ -1,0 +1,170 @@
+"""Building and sending signed Slack requests to a running pcnbot HTTP server."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from slack_sdk.signature import SignatureVerifier
+
+from bot.app import create_app
+from bot.bootstrap import Deps
+from bot.http import _ThreadingServer, make_wsgi_app
+from tests.fake_slack import TEAM_ID, FakeSlackApi
+
+USER_ID = "U0GP00001"
+
+
+@dataclass
+class HttpResult:
+    status: int
+    body: str
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class PcnbotServer:
+    """The real Bolt app behind pcnbot's WSGI front door, on 127.0.0.1."""
+
+    def __init__(self, deps: Deps, slack: FakeSlackApi, signing_secret: str) -> None:
+        from dataclasses import replace
+        from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+        from bot.app import make_web_client
+
+        settings = replace(deps.settings, slack_api_url=slack.base_url)
+        self.app = create_app(settings, deps, client=make_web_client(settings))
+        self.signing_secret = signing_secret
+
+        class Quiet(WSGIRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                pass
+
+        self._server = make_server(
+            "127.0.0.1",
+            0,
+            make_wsgi_app(self.app, deps),
+            server_class=_ThreadingServer,
+            handler_class=Quiet,
+        )
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
+        self._thread.start()
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def post(
+        self,
+        body: str,
+        content_type: str,
+        *,
+        timestamp: int | None = None,
+        signature: str | None = None,
+        headers: dict[str, str] | None = None,
+        path: str = "/slack/events",
+    ) -> HttpResult:
+        ts = str(int(time.time()) if timestamp is None else timestamp)
+        verifier = SignatureVerifier(self.signing_secret)
+        sent = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": signature or verifier.generate_signature(timestamp=ts, body=body),
+            **(headers or {}),
+        }
+        request = urllib.request.Request(
+            self.url + path, data=body.encode(), headers=sent, method="POST"
+        )
+        return _send(request)
+
+    def get(self, path: str) -> HttpResult:
+        return _send(urllib.request.Request(self.url + path, method="GET"))
+
+    def event(self, event: dict[str, Any], event_id: str, **kwargs: Any) -> HttpResult:
+        body = json.dumps(
+            {
+                "token": "legacy",
+                "team_id": TEAM_ID,
+                "api_app_id": "A0PCNBOT1",
+                "event": event,
+                "type": "event_callback",
+                "event_id": event_id,
+                "event_time": int(time.time()),
+            }
+        )
+        return self.post(body, "application/json", **kwargs)
+
+    def command(self, text: str, response_url: str, **kwargs: Any) -> HttpResult:
+        body = urlencode(
+            {
+                "token": "legacy",
+                "team_id": TEAM_ID,
+                "channel_id": "C0GENERAL",
+                "user_id": USER_ID,
+                "command": "/pcn",
+                "text": text,
+                "response_url": response_url,
+                "trigger_id": "1.2.3",
+                "api_app_id": "A0PCNBOT1",
+            }
+        )
+        return self.post(body, "application/x-www-form-urlencoded", **kwargs)
+
+    def action(
+        self,
+        action_id: str,
+        value: str,
+        response_url: str,
+        *,
+        message: dict[str, Any] | None = None,
+        channel: str = "D0GP00001",
+        ephemeral: bool = False,
+        **kwargs: Any,
+    ) -> HttpResult:
+        payload = {
+            "type": "block_actions",
+            "team": {"id": TEAM_ID, "domain": "pcn"},
+            "user": {"id": USER_ID, "team_id": TEAM_ID},
+            "api_app_id": "A0PCNBOT1",
+            "token": "legacy",
+            "trigger_id": "1.2.3",
+            "container": {
+                "type": "message",
+                "message_ts": "1700000000.000200",
+                "channel_id": channel,
+                "is_ephemeral": ephemeral,
+            },
+            "channel": {"id": channel},
+            "response_url": response_url,
+            "actions": [
+                {
+                    "action_id": action_id,
+                    "block_id": "b",
+                    "value": value,
+                    "type": "button",
+                    "action_ts": "1700000001.000000",
+                }
+            ],
+        }
+        if message is not None:
+            payload["message"] = message
+        body = urlencode({"payload": json.dumps(payload)})
+        return self.post(body, "application/x-www-form-urlencoded", **kwargs)
+
+
+def _send(request: urllib.request.Request) -> HttpResult:
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return HttpResult(response.status, response.read().decode())
+    except urllib.error.HTTPError as error:
+        return HttpResult(error.code, error.read().decode())
