@@ -34,6 +34,8 @@ __all__ = [
 
 MAX_QUESTION_CHARS = 1_000
 MAX_RELATED = 3
+_RELATED_FLOOR = 0.15
+_TAG_BONUS = 0.08
 
 COMPONENTS = ("phrasing_words", "phrasing_chars", "answer_words", "entry_words")
 SIGNALS = (
@@ -350,9 +352,7 @@ class FaqMatcher:
         scores = ranking.scores(self.calibration.weights)
         answered = confidence >= self.calibration.threshold
         best = self.entries[order[0]]
-        floor = max(0.15, 0.5 * scores[order[0]])
-        candidates = order[1:] if answered else order
-        related = tuple(self.entries[i] for i in candidates[:MAX_RELATED] if scores[i] >= floor)
+        related = self._related(scores, best if answered else None)
         if not answered:
             what_is = _WHAT_IS.match(lowered)
             if what_is and (glossary_term := self.glossary.lookup(what_is["t"])):
@@ -372,6 +372,19 @@ class FaqMatcher:
             entry=best if answered else None,
             related=related,
         )
+
+    def _related(self, scores: np.ndarray, best: FaqEntry | None) -> tuple[FaqEntry, ...]:
+        """Up to three other entries worth offering: close in score, and (after an
+        answer) sharing its tags, so a question about funding offers more on funding."""
+        boosted = scores.copy()
+        if best is not None:
+            tags = set(best.tags)
+            for i, entry in enumerate(self.entries):
+                boosted[i] += _TAG_BONUS * len(tags.intersection(entry.tags))
+                if entry.id == best.id:
+                    boosted[i] = -1.0
+        order = np.argsort(-boosted, kind="stable")[:MAX_RELATED]
+        return tuple(self.entries[i] for i in order if boosted[i] >= _RELATED_FLOOR)
 
     def entry(self, entry_id: str) -> FaqEntry | None:
         return next((e for e in self.entries if e.id == entry_id), None)

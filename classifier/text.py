@@ -1,7 +1,7 @@
 """The NLTK text pipeline shared by the FAQ matcher and the theme classifier.
 
 Only NLTK parts that need no downloaded data are used: a regular-expression
-tokenizer and the Snowball stemmer. Nothing here calls ``nltk.download``.
+tokenizer and the Snowball stemmer; no NLTK data is ever fetched.
 """
 
 from __future__ import annotations
