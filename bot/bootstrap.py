@@ -48,7 +48,13 @@ def load_matcher(settings: Settings) -> FaqMatcher:
         raise StartupError(
             f"{settings.calibration_path} is missing or invalid ({exc}); run `pcnbot faq calibrate`"
         ) from exc
-    return FaqMatcher(entries, glossary, calibration)
+    return FaqMatcher(
+        entries,
+        glossary,
+        calibration,
+        examples=calibration.examples,
+        counterexamples=calibration.counterexamples,
+    )
 
 
 def load_secret(settings: Settings) -> bytes:

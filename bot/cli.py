@@ -150,7 +150,6 @@ def cmd_db(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
 def cmd_faq(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
     from pathlib import Path
 
-    from classifier.faq import FaqMatcher
     from classifier.faq_calibration import fit_calibration, load_questions, save_calibration
     from classifier.faq_content import FaqContentError, load_faq, load_glossary
 
@@ -170,14 +169,15 @@ def cmd_faq(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
         questions = load_questions(path, split="tune")
     except (OSError, ValueError) as exc:
         raise UserError(f"cannot read labelled questions: {exc}") from exc
-    matcher = FaqMatcher(entries, glossary)
     try:
-        calibration = fit_calibration(matcher, questions)
+        calibration, report = fit_calibration(entries, glossary, questions)
     except ValueError as exc:
         raise UserError(str(exc)) from exc
     save_calibration(calibration, settings.calibration_path)
     print(
-        f"fitted on {len(questions)} tune questions; threshold {calibration.threshold:.2f}; "
+        f"fitted on {len(questions)} tune questions; threshold {calibration.threshold:.2f}\n"
+        f"out-of-fold estimate: {report.in_scope_accuracy:.1%} of in-scope questions answered "
+        f"right, {report.abstention_accuracy:.1%} of out-of-scope ones abstained\n"
         f"written to {settings.calibration_path}",
         file=out,
     )

@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .faq_content import FaqEntry, Glossary, GlossaryTerm
+from .scope import ScopeModel
+from .spelling import SpellingIndex
 from .text import clean_text, content_tokens, stem, tokenize
+from .vectors import DocumentIndex, TermWeights, char_wb_ngrams
 
 __all__ = [
     "COMPONENTS",
@@ -35,6 +38,7 @@ __all__ = [
 MAX_QUESTION_CHARS = 1_000
 MAX_RELATED = 3
 _RELATED_FLOOR = 0.15
+_COMMON_CHARS_SHARE = 0.05
 _TAG_BONUS = 0.08
 
 COMPONENTS = ("phrasing_words", "phrasing_chars", "answer_words", "entry_words")
@@ -44,6 +48,11 @@ SIGNALS = (
     "top_phrasing_words",
     "top_phrasing_chars",
     "top_answer_words",
+    "top_coverage",
+    "top_uncovered",
+    "top_type_mismatch",
+    "scope_mean",
+    "scope_min",
     "known_share",
     "unknown_weight",
     "log_terms",
@@ -56,6 +65,11 @@ _WELSH = frozenset(
     bod dim yr ein hwn hon fydd bydd gan
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
+# Question words help ranking ("who can" vs "when do") but say nothing about whether
+# the FAQ covers a question, so the confidence signals leave them out.
+_QUESTION_WORDS = frozenset(
+    {"what", "wat", "wot", "whats", "when", "who", "why", "how", "which", "where", "whose"}
+)
 _GLOSSARY_QUESTION = re.compile(
     r"(?:^|\b)(?:what|wat|wot)(?:\s+(?:does|do|is|s))?\s+(?:an?\s+|the\s+)?(?P<a>[a-z&]{2,6})\s+"
     r"(?:stand\s+for|mean|short\s+for)\b"
@@ -65,6 +79,36 @@ _GLOSSARY_QUESTION = re.compile(
 _WHAT_IS = re.compile(
     r"^(?:what|wat|wot)(?:\s+(?:is|are|s))?\s+(?:an?\s+|the\s+)?(?P<t>[a-z&]{2,6})$"
 )
+
+
+_MONTHS = "january february march april may june july august september october november december"
+_ANSWER_TYPES = {
+    "money": re.compile(r"£|\bper cent\b|%|\bpounds?\b", re.IGNORECASE),
+    "count": re.compile(r"\d"),
+    "date": re.compile(r"\b(?:" + "|".join(_MONTHS.split()) + r"|\d{4})\b", re.IGNORECASE),
+    "person": re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b"),
+}
+_ASKS_MONEY = re.compile(
+    r"\bhow much\b.*\b(?:paid|pay|salary|cost|worth|earn|fees?|rate|band|budget)"
+    r"|\b(?:salary|salaries|wages?|earns?|earnings|banding|hourly rate)\b|£"
+)
+_ASKS_COUNT = re.compile(r"\bhow many\b")
+_ASKS_DATE = re.compile(r"^when\b|\b(?:what|which) date\b|\bby when\b")
+_ASKS_PERSON = re.compile(r"\bwho(?: is|'s| s| are)\b")
+
+
+def expected_answer_type(text: str) -> str | None:
+    """What kind of fact a question asks for (money, a count, a date, a person), if any."""
+    lowered = text.lower()
+    for kind, pattern in (
+        ("money", _ASKS_MONEY),
+        ("count", _ASKS_COUNT),
+        ("date", _ASKS_DATE),
+        ("person", _ASKS_PERSON),
+    ):
+        if pattern.search(lowered):
+            return kind
+    return None
 
 
 @dataclass(frozen=True)
@@ -77,6 +121,8 @@ class Calibration:
     coef: tuple[float, ...]
     intercept: float
     threshold: float
+    examples: tuple[tuple[str, str], ...] = ()
+    counterexamples: tuple[str, ...] = ()
     fitted_on: str = ""
 
     def confidence(self, signals: np.ndarray) -> float:
@@ -95,6 +141,8 @@ class Calibration:
             "intercept": round(self.intercept, 6),
             "threshold": round(self.threshold, 4),
             "fitted_on": self.fitted_on,
+            "examples": [[text, entry_id] for text, entry_id in self.examples],
+            "counterexamples": list(self.counterexamples),
         }
 
     @classmethod
@@ -113,6 +161,8 @@ class Calibration:
             coef=tuple(float(v) for v in data["coef"]),
             intercept=float(data["intercept"]),
             threshold=float(data["threshold"]),
+            examples=tuple((str(t), str(e)) for t, e in data.get("examples") or ()),
+            counterexamples=tuple(str(t) for t in data.get("counterexamples") or ()),
             fitted_on=str(data.get("fitted_on", "")),
         )
 
@@ -122,6 +172,10 @@ class Ranking:
     """Every entry's component scores for one question, plus question-level facts."""
 
     components: np.ndarray  # shape (n_entries, len(COMPONENTS))
+    coverage: np.ndarray  # shape (n_entries,)
+    uncovered: np.ndarray  # shape (n_entries,)
+    type_mismatch: np.ndarray  # shape (n_entries,): 1 where the answer lacks what is asked
+    scope: tuple[float, float]
     known_share: float
     unknown_weight: float
     n_terms: int
@@ -129,12 +183,11 @@ class Ranking:
     def scores(self, weights: tuple[float, ...]) -> np.ndarray:
         return self.components @ np.asarray(weights)
 
-    def signals(self, weights: tuple[float, ...]) -> tuple[np.ndarray, np.ndarray]:
-        """The confidence model's inputs, and the entry order by blended score."""
+    def signals(self, weights: tuple[float, ...]) -> tuple[np.ndarray, int]:
+        """The confidence model's inputs, and the index of the best-scoring entry."""
         scores = self.scores(weights)
-        order = np.argsort(-scores, kind="stable")
-        top = order[0]
-        second = scores[order[1]] if len(order) > 1 else 0.0
+        top = int(np.argmax(scores))
+        second = float(np.partition(scores, -2)[-2]) if len(scores) > 1 else 0.0
         values = np.array(
             [
                 scores[top],
@@ -142,12 +195,17 @@ class Ranking:
                 self.components[top, 0],
                 self.components[top, 1],
                 self.components[top, 2],
+                self.coverage[top],
+                self.uncovered[top],
+                self.type_mismatch[top],
+                self.scope[0],
+                self.scope[1],
                 self.known_share,
                 self.unknown_weight,
                 math.log1p(self.n_terms),
             ]
         )
-        return values, order
+        return values, top
 
 
 @dataclass(frozen=True)
@@ -204,9 +262,11 @@ class FaqAnswer:
 
 
 class _Terms:
-    """Turns text into stemmed terms, expanding glossary acronyms and synonyms."""
+    """Turns text into stemmed terms, expanding glossary acronyms and synonyms and
+    correcting words one slip away from a word the FAQ uses."""
 
-    def __init__(self, glossary: Glossary) -> None:
+    def __init__(self, glossary: Glossary, spelling: SpellingIndex | None = None) -> None:
+        self.spelling = spelling
         self.expansions: dict[str, list[str]] = {}
         self.phrases: dict[tuple[str, ...], str] = {}
         for term in glossary.terms:
@@ -230,6 +290,8 @@ class _Terms:
 
     def __call__(self, text: str) -> list[str]:
         tokens = content_tokens(tokenize(text))
+        if self.spelling is not None:
+            tokens = [self.spelling.correct(t) or t for t in tokens]
         stems = [stem(t) for t in tokens]
         terms: list[str] = []
         for token, word in zip(tokens, stems, strict=True):
@@ -256,68 +318,120 @@ def _chars(text: str) -> str:
 
 
 class FaqMatcher:
-    """Answers questions from FAQ entries; built once, then read-only and thread-safe."""
+    """Answers questions from FAQ entries; built once, then read-only and thread-safe.
+
+    ``examples`` are real questions labelled with the entry that answers them
+    (from the tune split); they count as extra phrasings of their entries.
+    """
 
     def __init__(
         self,
         entries: list[FaqEntry],
         glossary: Glossary,
         calibration: Calibration | None = None,
+        examples: Sequence[tuple[str, str]] = (),
+        counterexamples: Sequence[str] = (),
     ) -> None:
         if not entries:
             raise ValueError("the FAQ has no entries")
         self.entries = list(entries)
         self.glossary = glossary
         self.calibration = calibration
-        self._terms = _Terms(glossary)
+        self.examples = tuple(examples)
+        self.counterexamples = tuple(counterexamples)
+        extra: dict[str, list[str]] = {}
+        for text, entry_id in self.examples:
+            extra.setdefault(entry_id, []).append(text)
         phrasings: list[str] = []
-        self._starts: list[int] = []
-        for entry in self.entries:
-            self._starts.append(len(phrasings))
+        self._starts = np.zeros(len(self.entries), dtype=np.intp)
+        for n, entry in enumerate(self.entries):
+            self._starts[n] = len(phrasings)
             phrasings.extend(entry.phrasings)
+            phrasings.extend(extra.get(entry.id, ()))
         answers = [e.answer for e in self.entries]
-        whole = [" ".join((*e.phrasings, *e.tags)) for e in self.entries]
-        self._words = TfidfVectorizer(analyzer=self._terms, sublinear_tf=True)
-        self._words.fit(phrasings + answers)
-        self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
-        phrasing_chars = self._chars.fit_transform([_chars(p) for p in phrasings])
-        self._phrasing_words = self._words.transform(phrasings).tocsr()
-        self._phrasing_chars = phrasing_chars.tocsr()
-        self._answer_words = self._words.transform(answers).tocsr()
-        self._entry_words = self._words.transform(whole).tocsr()
-        vocabulary = self._words.vocabulary_
-        idf = self._words.idf_
-        self._idf = {t: float(idf[i]) for t, i in vocabulary.items() if " " not in t}
-        self._max_idf = float(idf.max())
+        known_words = (t for doc in phrasings + answers for t in content_tokens(tokenize(doc)))
+        self._terms = _Terms(glossary, SpellingIndex(known_words))
+        whole = [" ".join((*e.phrasings, *extra.get(e.id, ()), *e.tags)) for e in self.entries]
+        phrasing_terms = [self._terms(p) for p in phrasings]
+        answer_terms = [self._terms(a) for a in answers]
+        self._words = TermWeights(phrasing_terms + answer_terms)
+        self._scope = ScopeModel(phrasing_terms, [self._terms(t) for t in self.counterexamples])
+        self._answer_has = {
+            kind: np.array([bool(pattern.search(e.answer)) for e in self.entries])
+            for kind, pattern in _ANSWER_TYPES.items()
+        }
+        self._phrasing_words = DocumentIndex(self._words, phrasing_terms)
+        self._answer_words = DocumentIndex(self._words, answer_terms)
+        self._entry_words = DocumentIndex(self._words, [self._terms(w) for w in whole])
+        phrasing_chars = [char_wb_ngrams(_chars(p)) for p in phrasings]
+        self._chars = TermWeights(phrasing_chars)
+        self._phrasing_chars = DocumentIndex(
+            self._chars, phrasing_chars, max_share=_COMMON_CHARS_SHARE
+        )
+        tags = sorted({t for e in self.entries for t in e.tags})
+        self._tags = np.array([[t in e.tags for t in tags] for e in self.entries], dtype=float)
+        # Which entries know each word (in their phrasings or answer): for coverage.
+        self._knowers: dict[str, np.ndarray] = {}
+        for term, index in self._words.vocabulary.items():
+            if " " not in term:
+                self._knowers[term] = np.union1d(
+                    self._entry_words.documents_with(index),
+                    self._answer_words.documents_with(index),
+                )
 
     def rank(self, text: str) -> Ranking:
         """Component scores of every entry for ``text`` (no decision)."""
-        terms = [t for t in self._terms(text) if " " not in t and not t.startswith("syn_")]
-        query_words = self._words.transform([text])
-        query_chars = self._chars.transform([_chars(text)])
-        starts = np.asarray(self._starts)
+        all_terms = self._terms(text)
+        query_words = self._words.vector(all_terms)
+        query_chars = self._chars.vector(char_wb_ngrams(_chars(text)))
         phrasing_words = np.maximum.reduceat(
-            (self._phrasing_words @ query_words.T).toarray().ravel(), starts
+            self._phrasing_words.similarities(query_words), self._starts
         )
         phrasing_chars = np.maximum.reduceat(
-            (self._phrasing_chars @ query_chars.T).toarray().ravel(), starts
+            self._phrasing_chars.similarities(query_chars), self._starts
         )
-        answer_words = (self._answer_words @ query_words.T).toarray().ravel()
-        entry_words = (self._entry_words @ query_words.T).toarray().ravel()
+        answer_words = self._answer_words.similarities(query_words)
+        entry_words = self._entry_words.similarities(query_words)
         components = np.column_stack([phrasing_words, phrasing_chars, answer_words, entry_words])
-        known = [t for t in terms if t in self._idf]
-        total_weight = sum(self._idf.get(t, self._max_idf) for t in terms)
-        unknown_weight = (
-            sum(self._max_idf for t in terms if t not in self._idf) / total_weight
-            if total_weight
-            else 1.0
-        )
+        content = [
+            t
+            for t in all_terms
+            if " " not in t and not t.startswith("syn_") and t not in _QUESTION_WORDS
+        ]
+        weights = [self._words.idf_of(t) for t in content]
+        total_weight = sum(weights)
+        unknown = sum(w for t, w in zip(content, weights, strict=True) if t not in self._words)
+        coverage, uncovered = self._coverage(content, total_weight)
+        kind = expected_answer_type(clean_text(text))
+        mismatch = (~self._answer_has[kind]).astype(float) if kind else np.zeros(len(self.entries))
         return Ranking(
             components=components,
-            known_share=len(known) / len(terms) if terms else 0.0,
-            unknown_weight=unknown_weight,
-            n_terms=len(terms),
+            coverage=coverage,
+            uncovered=uncovered,
+            type_mismatch=mismatch,
+            scope=self._scope.signals(all_terms),
+            known_share=sum(t in self._words for t in content) / len(content) if content else 0.0,
+            unknown_weight=unknown / total_weight if total_weight else 1.0,
+            n_terms=len(content),
         )
+
+    def _coverage(self, terms: list[str], total_weight: float) -> tuple[np.ndarray, np.ndarray]:
+        """Per entry: the idf-weighted share of the question's words the entry knows, and
+        the weight (idf / max idf) of the most specific question word it does not know."""
+        n = len(self.entries)
+        if not total_weight:
+            return np.zeros(n), np.ones(n)
+        distinct = sorted(set(terms))
+        idf = np.array([self._words.idf_of(t) for t in distinct])
+        counts = np.array([terms.count(t) for t in distinct])
+        known = np.zeros((n, len(distinct)))
+        for column, term in enumerate(distinct):
+            knowers = self._knowers.get(term)
+            if knowers is not None:
+                known[knowers, column] = 1.0
+        coverage = known @ (idf * counts) / total_weight
+        uncovered = ((1.0 - known) * idf).max(axis=1) / self._words.max_idf
+        return coverage, uncovered
 
     def ask(self, question: str) -> FaqAnswer:
         """Answer ``question`` with an entry, a glossary term, or an honest abstention."""
@@ -347,12 +461,12 @@ class FaqMatcher:
         if not content_tokens(tokens):
             return FaqAnswer(question=text, answered=False, reason="no_words", confidence=0.0)
         ranking = self.rank(text)
-        signals, order = ranking.signals(self.calibration.weights)
+        signals, top = ranking.signals(self.calibration.weights)
         confidence = self.calibration.confidence(signals)
         scores = ranking.scores(self.calibration.weights)
         answered = confidence >= self.calibration.threshold
-        best = self.entries[order[0]]
-        related = self._related(scores, best if answered else None)
+        best = self.entries[top]
+        related = self._related(scores, top if answered else None)
         if not answered:
             what_is = _WHAT_IS.match(lowered)
             if what_is and (glossary_term := self.glossary.lookup(what_is["t"])):
@@ -373,18 +487,16 @@ class FaqMatcher:
             related=related,
         )
 
-    def _related(self, scores: np.ndarray, best: FaqEntry | None) -> tuple[FaqEntry, ...]:
+    def _related(self, scores: np.ndarray, best: int | None) -> tuple[FaqEntry, ...]:
         """Up to three other entries worth offering: close in score, and (after an
         answer) sharing its tags, so a question about funding offers more on funding."""
-        boosted = scores.copy()
+        boosted = scores
         if best is not None:
-            tags = set(best.tags)
-            for i, entry in enumerate(self.entries):
-                boosted[i] += _TAG_BONUS * len(tags.intersection(entry.tags))
-                if entry.id == best.id:
-                    boosted[i] = -1.0
-        order = np.argsort(-boosted, kind="stable")[:MAX_RELATED]
-        return tuple(self.entries[i] for i in order if boosted[i] >= _RELATED_FLOOR)
+            boosted = scores + _TAG_BONUS * (self._tags @ self._tags[best])
+            boosted[best] = -1.0
+        top = np.argpartition(-boosted, min(MAX_RELATED, len(boosted) - 1))[:MAX_RELATED]
+        top = top[np.argsort(-boosted[top], kind="stable")]
+        return tuple(self.entries[i] for i in top if boosted[i] >= _RELATED_FLOOR)
 
     def entry(self, entry_id: str) -> FaqEntry | None:
         return next((e for e in self.entries if e.id == entry_id), None)

@@ -17,8 +17,10 @@ import numpy as np
 import yaml
 
 from .faq import COMPONENTS, Calibration, FaqMatcher, Ranking
+from .faq_content import FaqEntry, Glossary
 
 __all__ = [
+    "CrossValidation",
     "LabelledQuestion",
     "fit_calibration",
     "load_calibration",
@@ -27,6 +29,8 @@ __all__ = [
 ]
 
 _WEIGHT_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
+#: Out-of-scope questions must get an honest "I don't know" at least this often.
+MIN_ABSTENTION = 0.90
 
 
 @dataclass(frozen=True)
@@ -52,11 +56,11 @@ def load_questions(path: Path, split: str | None = None) -> list[LabelledQuestio
     return rows
 
 
-def _data_hash(questions: Iterable[LabelledQuestion], matcher: FaqMatcher) -> str:
+def _data_hash(questions: Iterable[LabelledQuestion], entries: list[FaqEntry]) -> str:
     digest = hashlib.sha256()
     for q in questions:
         digest.update(f"{q.text}\t{q.entry_id}\n".encode())
-    for e in matcher.entries:
+    for e in entries:
         digest.update(f"{e.id}\t{e.question}\t{e.answer}\t{'|'.join(e.alternates)}\n".encode())
     return digest.hexdigest()[:16]
 
@@ -81,41 +85,102 @@ def _best_weights(rankings: list[Ranking], targets: list[int | None]) -> tuple[f
     return tuple(w / total for w in best[1])
 
 
-def _best_threshold(probabilities: np.ndarray, correct: np.ndarray, in_scope: np.ndarray) -> float:
-    """The threshold maximising the mean of in-scope accuracy and out-of-scope abstention."""
-    best = (-1.0, 0.5)
+def _best_threshold(
+    probabilities: np.ndarray,
+    correct: np.ndarray,
+    in_scope: np.ndarray,
+    min_abstention: float = MIN_ABSTENTION,
+) -> float:
+    """The threshold that answers the most in-scope questions right while still
+    abstaining on at least ``min_abstention`` of out-of-scope ones; if no threshold
+    reaches that, the one with the best mean of the two rates."""
+    best_constrained: tuple[float, float] | None = None
+    best_mean = (-1.0, 0.5)
     for threshold in np.linspace(0.05, 0.95, 91):
         answered = probabilities >= threshold
         in_accuracy = (answered & correct)[in_scope].mean() if in_scope.any() else 0.0
-        abstained = (~answered)[~in_scope].mean() if (~in_scope).any() else 0.0
-        score = (in_accuracy + abstained) / 2
-        if score > best[0] + 1e-9:
-            best = (score, float(threshold))
-    return best[1]
+        abstained = (~answered)[~in_scope].mean() if (~in_scope).any() else 1.0
+        if abstained >= min_abstention and (
+            best_constrained is None or in_accuracy > best_constrained[0] + 1e-9
+        ):
+            best_constrained = (in_accuracy, float(threshold))
+        if (in_accuracy + abstained) / 2 > best_mean[0] + 1e-9:
+            best_mean = ((in_accuracy + abstained) / 2, float(threshold))
+    return best_constrained[1] if best_constrained else best_mean[1]
 
 
-def fit_calibration(matcher: FaqMatcher, questions: list[LabelledQuestion]) -> Calibration:
+@dataclass(frozen=True)
+class CrossValidation:
+    """Out-of-fold estimates on the tune split (no question judged by a model it shaped)."""
+
+    in_scope: int
+    in_scope_right: int
+    out_of_scope: int
+    out_of_scope_abstained: int
+
+    @property
+    def in_scope_accuracy(self) -> float:
+        return self.in_scope_right / self.in_scope if self.in_scope else 0.0
+
+    @property
+    def abstention_accuracy(self) -> float:
+        return self.out_of_scope_abstained / self.out_of_scope if self.out_of_scope else 0.0
+
+
+def _out_of_fold_rankings(
+    entries: list[FaqEntry], glossary: Glossary, questions: list[LabelledQuestion], folds: int
+) -> list[Ranking]:
+    """Rank each question with a matcher whose examples exclude that question's fold."""
+    from sklearn.model_selection import KFold
+
+    rankings: list[Ranking | None] = [None] * len(questions)
+    splitter = KFold(n_splits=folds, shuffle=True, random_state=0)
+    for train, test in splitter.split(questions):
+        examples = [
+            (questions[i].text, questions[i].entry_id) for i in train if questions[i].entry_id
+        ]
+        counterexamples = [questions[i].text for i in train if not questions[i].entry_id]
+        matcher = FaqMatcher(
+            entries,
+            glossary,
+            examples=examples,  # type: ignore[arg-type]
+            counterexamples=counterexamples,
+        )
+        for i in test:
+            rankings[i] = matcher.rank(questions[i].text)
+    return [r for r in rankings if r is not None]
+
+
+def fit_calibration(
+    entries: list[FaqEntry],
+    glossary: Glossary,
+    questions: list[LabelledQuestion],
+    *,
+    folds: int = 5,
+) -> tuple[Calibration, CrossValidation]:
     """Choose blend weights, fit the logistic confidence model and pick its threshold.
 
-    The threshold is chosen on out-of-fold probabilities (5-fold cross-validation)
-    so that it is not tuned on the same predictions it is applied to.
+    In-scope tune questions become examples of their entries. Every signal the
+    confidence model learns from is computed out of fold (the question's own fold
+    is never among the examples), and the threshold is chosen on out-of-fold
+    probabilities, so the reported figures are honest estimates.
     """
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-    index = {e.id: i for i, e in enumerate(matcher.entries)}
+    index = {e.id: i for i, e in enumerate(entries)}
     unknown = sorted({q.entry_id for q in questions if q.entry_id and q.entry_id not in index})
     if unknown:
         raise ValueError(f"questions name entries the FAQ does not have: {', '.join(unknown)}")
-    rankings = [matcher.rank(q.text) for q in questions]
+    rankings = _out_of_fold_rankings(entries, glossary, questions, folds)
     targets = [index[q.entry_id] if q.entry_id else None for q in questions]
     weights = _best_weights(rankings, targets)
 
     features, correct = [], []
     for ranking, target in zip(rankings, targets, strict=True):
-        signals, order = ranking.signals(weights)
+        signals, top = ranking.signals(weights)
         features.append(signals)
-        correct.append(target is not None and int(order[0]) == target)
+        correct.append(target is not None and top == target)
     x = np.vstack(features)
     y = np.asarray(correct)
     in_scope = np.asarray([t is not None for t in targets])
@@ -124,19 +189,29 @@ def fit_calibration(matcher: FaqMatcher, questions: list[LabelledQuestion]) -> C
     scale[scale == 0] = 1.0
     z = (x - mean) / scale
     model = LogisticRegression(C=1.0, max_iter=1000)
-    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
-    out_of_fold = cross_val_predict(model, z, y, cv=folds, method="predict_proba")[:, 1]
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
+    out_of_fold = cross_val_predict(model, z, y, cv=splitter, method="predict_proba")[:, 1]
     threshold = _best_threshold(out_of_fold, y, in_scope)
     model.fit(z, y)
-    return Calibration(
+    answered = out_of_fold >= threshold
+    report = CrossValidation(
+        in_scope=int(in_scope.sum()),
+        in_scope_right=int((answered & y & in_scope).sum()),
+        out_of_scope=int((~in_scope).sum()),
+        out_of_scope_abstained=int((~answered & ~in_scope).sum()),
+    )
+    calibration = Calibration(
         weights=weights,
         mean=tuple(float(v) for v in mean),
         scale=tuple(float(v) for v in scale),
         coef=tuple(float(v) for v in model.coef_[0]),
         intercept=float(model.intercept_[0]),
         threshold=threshold,
-        fitted_on=_data_hash(questions, matcher),
+        examples=tuple((q.text, q.entry_id) for q in questions if q.entry_id),
+        counterexamples=tuple(q.text for q in questions if not q.entry_id),
+        fitted_on=_data_hash(questions, entries),
     )
+    return calibration, report
 
 
 def save_calibration(calibration: Calibration, path: Path) -> None:

@@ -48,7 +48,7 @@ def clean_text(text: str) -> str:
 
 def tokenize(text: str) -> list[str]:
     """Lower-case word tokens of cleaned text (numbers kept, punctuation dropped)."""
-    tokens = _TOKENIZER.tokenize(clean_text(text).lower())
+    tokens = _TOKENIZER.tokenize(clean_text(text).lower().replace("£", " pounds "))
     return [t[:-2] if t.endswith("'s") else t for t in tokens]
 
 

@@ -101,16 +101,24 @@ def test_the_shipped_calibration_is_fitted_on_the_current_faq_and_tune_split(
     matcher: FaqMatcher,
 ) -> None:
     shipped = load_calibration(PROJECT_ROOT / "config" / "faq_calibration.yaml")
-    refitted = fit_calibration(
-        FaqMatcher(matcher.entries, matcher.glossary), load_questions(QUESTIONS, split="tune")
+    refitted, report = fit_calibration(
+        matcher.entries, matcher.glossary, load_questions(QUESTIONS, split="tune")
     )
     assert refitted.fitted_on == shipped.fitted_on, "re-run `pcnbot faq calibrate`"
     assert refitted.threshold == pytest.approx(shipped.threshold, abs=1e-3)
     assert refitted.coef == pytest.approx(shipped.coef, abs=1e-4)
+    assert refitted.examples == shipped.examples
+    assert 0.0 < report.in_scope_accuracy <= 1.0
+
+
+def test_tune_questions_become_examples_but_held_out_ones_never_do(matcher: FaqMatcher) -> None:
+    heldout = {q.text for q in load_questions(QUESTIONS, split="heldout")}
+    examples = {text for text, _ in matcher.examples}
+    assert examples and not examples & heldout
 
 
 def test_a_calibration_for_another_matcher_version_is_refused() -> None:
-    data = Calibration((1, 0, 0, 0), (0,) * 8, (1,) * 8, (0,) * 8, 0.0, 0.5).to_dict()
+    data = Calibration((1, 0, 0, 0), (0,) * 9, (1,) * 9, (0,) * 9, 0.0, 0.5).to_dict()
     data["signals"] = data["signals"][:-1]
     with pytest.raises(ValueError, match="another matcher version"):
         Calibration.from_dict(data)
