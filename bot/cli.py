@@ -69,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _print_answer_text(answer: object, out: TextIO, one_line: bool) -> None:
-    from .console import format_answer
+    from .replies import format_answer
 
     text = format_answer(answer)  # type: ignore[arg-type]
     print(" ".join(text.split()) if one_line else text, file=out)

@@ -2,43 +2,21 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable
 from typing import TextIO
 
-from classifier.faq import FaqAnswer
-
 from . import answering
 from .bootstrap import Deps
-from .replies import HELP_TEXT, abstention_text
+from .replies import HELP_TEXT, format_answer, wrap
 
-__all__ = ["Console", "format_answer"]
+__all__ = ["Console"]
 
-_WIDTH = 78
 _COMMANDS = (
     "/help        what I can do\n"
     "/quit        leave (Ctrl-D works too)\n"
     "1, 2, 3      pick a related question from the list\n"
     "y / n        say whether my last answer helped"
 )
-
-
-def _wrap(text: str, indent: str = "") -> str:
-    return textwrap.fill(text, _WIDTH, initial_indent=indent, subsequent_indent=indent)
-
-
-def format_answer(answer: FaqAnswer) -> str:
-    """Plain-text rendering of an answer or an abstention, with related questions numbered."""
-    lines = []
-    if answer.answered and answer.answer_text:
-        lines.append(_wrap(answer.answer_text))
-        lines.append(f"  Source: {answer.source}")
-    else:
-        lines.append(_wrap(abstention_text(answer)))
-    if answer.related:
-        lines.append("Related questions:" if answer.answered else "Perhaps one of these?")
-        lines.extend(f"  {n}. {e.question}" for n, e in enumerate(answer.related, start=1))
-    return "\n".join(lines)
 
 
 class Console:
@@ -82,7 +60,7 @@ class Console:
         if lowered in {"/quit", "/exit", "/q"}:
             return False
         if lowered in {"/help", "/?", "help"}:
-            self.say(_wrap(HELP_TEXT) + "\n\n" + _COMMANDS + "\n")
+            self.say(wrap(HELP_TEXT) + "\n\n" + _COMMANDS + "\n")
             return True
         if text.startswith("/"):
             self.say(f"I don't know the command {text.split()[0]!r}. Type /help for the list.\n")

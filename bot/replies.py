@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from classifier.faq import FaqAnswer
 
-__all__ = ["EXAMPLE_QUESTIONS", "HELP_TEXT", "abstention_text"]
+__all__ = ["EXAMPLE_QUESTIONS", "HELP_TEXT", "abstention_text", "format_answer", "wrap"]
+
+_WIDTH = 78
 
 EXAMPLE_QUESTIONS = (
     "Do we have to join a PCN?",
@@ -43,3 +47,21 @@ _ABSTENTIONS = {
 def abstention_text(answer: FaqAnswer) -> str:
     """The honest 'I don't know' for an unanswered question, by the reason it went unanswered."""
     return _ABSTENTIONS.get(answer.reason, _ABSTENTIONS["unsure"])
+
+
+def wrap(text: str, indent: str = "") -> str:
+    return textwrap.fill(text, _WIDTH, initial_indent=indent, subsequent_indent=indent)
+
+
+def format_answer(answer: FaqAnswer) -> str:
+    """Plain-text rendering of an answer or an abstention, with related questions numbered."""
+    lines = []
+    if answer.answered and answer.answer_text:
+        lines.append(wrap(answer.answer_text))
+        lines.append(f"  Source: {answer.source}")
+    else:
+        lines.append(wrap(abstention_text(answer)))
+    if answer.related:
+        lines.append("Related questions:" if answer.answered else "Perhaps one of these?")
+        lines.extend(f"  {n}. {e.question}" for n, e in enumerate(answer.related, start=1))
+    return "\n".join(lines)
