@@ -1,0 +1,1 @@
+"""pcnbot's speed and quality benchmarks (`make bench`; results in bench/RESULTS.md)."""
