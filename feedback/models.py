@@ -6,12 +6,37 @@ that the migrations and the models agree.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, DateTime, Float, Index, Integer, MetaData, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-__all__ = ["AskedQuestion", "Base", "ProcessedEvent"]
+__all__ = [
+    "AskedQuestion",
+    "Base",
+    "CommentTheme",
+    "MAX_COMMENT_CHARS",
+    "ProcessedEvent",
+    "RESPONSE_SOURCES",
+    "Response",
+    "TARGET_KINDS",
+    "Target",
+    "ThemeCorrection",
+]
 
 _NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -53,3 +78,109 @@ class ProcessedEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+TARGET_KINDS = ("roadshow", "article")
+RESPONSE_SOURCES = ("slack", "console", "import")
+MAX_COMMENT_CHARS = 3_000
+
+
+class Target(Base):
+    """Something GPs rate: a contract roadshow (an event hosted by an LMC) or an article."""
+
+    __tablename__ = "targets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(200))
+    event_date: Mapped[date | None] = mapped_column(Date)
+    location: Mapped[str | None] = mapped_column(String(200))
+    host_lmc: Mapped[str | None] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(String(1000))
+    is_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    announce_channel: Mapped[str | None] = mapped_column(String(32))
+    announce_ts: Mapped[str | None] = mapped_column(String(32))
+
+    responses: Mapped[list[Response]] = relationship(
+        back_populates="target", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('roadshow', 'article')", name="kind"),
+        CheckConstraint("kind = 'article' OR event_date IS NOT NULL", name="roadshow_has_date"),
+        CheckConstraint("kind = 'roadshow' OR url IS NOT NULL", name="article_has_url"),
+        UniqueConstraint("workspace_id", "url", name="uq_targets_workspace_url"),
+        Index("ix_targets_workspace_open", "workspace_id", "is_open"),
+    )
+
+
+class Response(Base):
+    """One person's rating and/or comment on one target; a second submission updates it."""
+
+    __tablename__ = "responses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"))
+    workspace_id: Mapped[str] = mapped_column(String(32))
+    respondent_key: Mapped[str] = mapped_column(String(64))
+    rating: Mapped[int | None] = mapped_column(SmallInteger)
+    comment: Mapped[str | None] = mapped_column(Text)
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=True)
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    slack_user_id: Mapped[str | None] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(String(16))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    sentiment: Mapped[float | None] = mapped_column(Float)
+    model_version: Mapped[str | None] = mapped_column(String(32))
+
+    target: Mapped[Target] = relationship(back_populates="responses")
+
+    __table_args__ = (
+        UniqueConstraint("target_id", "respondent_key", name="uq_responses_target_respondent"),
+        CheckConstraint("rating IS NULL OR (rating >= 1 AND rating <= 5)", name="rating_1_to_5"),
+        CheckConstraint("rating IS NOT NULL OR comment IS NOT NULL", name="rating_or_comment"),
+        CheckConstraint(
+            f"comment IS NULL OR length(comment) <= {MAX_COMMENT_CHARS}", name="comment_length"
+        ),
+        CheckConstraint("source IN ('slack', 'console', 'import')", name="source"),
+        CheckConstraint("anonymous OR display_name IS NOT NULL", name="named_has_name"),
+        CheckConstraint(
+            "NOT anonymous OR (display_name IS NULL AND slack_user_id IS NULL)",
+            name="anonymous_has_no_name",
+        ),
+        Index("ix_responses_workspace_submitted", "workspace_id", "submitted_at"),
+        Index("ix_responses_respondent", "respondent_key"),
+    )
+
+
+class CommentTheme(Base):
+    """The theme classifier's score for one comment and one theme."""
+
+    __tablename__ = "comment_themes"
+
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True
+    )
+    theme: Mapped[str] = mapped_column(String(32), primary_key=True)
+    score: Mapped[float] = mapped_column(Float)
+    applies: Mapped[bool] = mapped_column(Boolean)
+
+    __table_args__ = (Index("ix_comment_themes_theme", "theme", "applies"),)
+
+
+class ThemeCorrection(Base):
+    """A negotiator's own labels for a comment: they win over the model and train the next one."""
+
+    __tablename__ = "theme_corrections"
+
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True
+    )
+    themes: Mapped[str] = mapped_column(String(200))  # comma-separated, in themes.yaml order
+    corrected_by: Mapped[str] = mapped_column(String(64))
+    corrected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
