@@ -4,26 +4,59 @@ from __future__ import annotations
 
 import os
 import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from classifier.faq import FaqMatcher
-from classifier.faq_calibration import load_calibration
-from classifier.faq_content import FaqContentError, load_faq, load_glossary
 
 from .settings import Settings, SettingsError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from classifier.faq import FaqMatcher
     from feedback.db import SessionFactory
+    from feedback.responses import Tagger
 
-__all__ = ["Deps", "StartupError", "build_deps", "load_matcher", "load_secret"]
+__all__ = [
+    "Deps",
+    "FaqHolder",
+    "StartupError",
+    "build_deps",
+    "load_matcher",
+    "load_secret",
+    "opened_deps",
+]
 
 
 class StartupError(RuntimeError):
     """pcnbot cannot start; the message says what to fix."""
+
+
+class FaqHolder:
+    """The FAQ matcher, built on first use (commands that never answer questions do not
+    pay for it) and rebuilt by ``reload()`` when the FAQ changes, without a restart."""
+
+    def __init__(self, settings: Settings, matcher: FaqMatcher | None = None) -> None:
+        self._settings = settings
+        self._matcher = matcher
+        self._lock = threading.Lock()
+
+    @property
+    def matcher(self) -> FaqMatcher:
+        if self._matcher is None:
+            with self._lock:
+                if self._matcher is None:
+                    self._matcher = load_matcher(self._settings)
+        return self._matcher
+
+    def reload(self) -> FaqMatcher:
+        fresh = load_matcher(self._settings)
+        with self._lock:
+            self._matcher = fresh
+        return fresh
 
 
 @dataclass(frozen=True)
@@ -31,12 +64,22 @@ class Deps:
     settings: Settings
     engine: Engine
     sessions: SessionFactory
-    matcher: FaqMatcher
+    faq: FaqHolder
     secret: bytes
+    tagger: Tagger | None = None
+    theme_names: tuple[str, ...] = ()
+
+    @property
+    def matcher(self) -> FaqMatcher:
+        return self.faq.matcher
 
 
 def load_matcher(settings: Settings) -> FaqMatcher:
     """The FAQ matcher built from config/: faq.yaml, glossary.yaml and faq_calibration.yaml."""
+    from classifier.faq import FaqMatcher
+    from classifier.faq_calibration import load_calibration
+    from classifier.faq_content import FaqContentError, load_faq, load_glossary
+
     try:
         entries = load_faq(settings.faq_path)
         glossary = load_glossary(settings.glossary_path)
@@ -77,6 +120,16 @@ def load_secret(settings: Settings) -> bytes:
     return key.encode()
 
 
+@contextmanager
+def opened_deps(settings: Settings) -> Iterator[Deps]:
+    """Deps for one command; the database connections are closed afterwards."""
+    deps = build_deps(settings)
+    try:
+        yield deps
+    finally:
+        deps.engine.dispose()
+
+
 def build_deps(
     settings: Settings,
     *,
@@ -106,6 +159,6 @@ def build_deps(
         settings=settings,
         engine=engine,
         sessions=make_session_factory(engine),
-        matcher=matcher or load_matcher(settings),
+        faq=FaqHolder(settings, matcher),
         secret=load_secret(settings),
     )

@@ -10,15 +10,14 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import TextIO
 
+from . import feedback_commands
+from .errors import UserError
 from .settings import Settings, SettingsError, load_settings
 
 __all__ = ["main"]
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE = 0, 1, 2
-
-
-class UserError(Exception):
-    """A mistake the user can fix; printed as one line, exit status 1."""
+FEEDBACK_COMMANDS = ("roadshow", "article", "feedback", "erase")
 
 
 def _environ() -> Mapping[str, str]:
@@ -53,6 +52,16 @@ def _parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_sub.add_parser("upgrade", help="apply database migrations")
+    prune = db_sub.add_parser("prune", help="delete feedback and questions older than an age")
+    prune.add_argument(
+        "--older-than",
+        type=feedback_commands.parse_age,
+        required=True,
+        metavar="AGE",
+        help="e.g. 24m (months), 2y, 90d",
+    )
+
+    feedback_commands.add_parsers(sub)
 
     faq = sub.add_parser("faq", help="FAQ maintenance")
     faq_sub = faq.add_subparsers(dest="faq_command", metavar="ACTION", required=True)
@@ -100,10 +109,11 @@ def cmd_ask(settings: Settings, args: argparse.Namespace, out: TextIO, stdin: Te
 
 
 def cmd_chat(settings: Settings, out: TextIO) -> int:
-    from .bootstrap import build_deps
+    from .bootstrap import opened_deps
     from .console import Console
 
-    Console(build_deps(settings), out=out).run()
+    with opened_deps(settings) as deps:
+        Console(deps, out=out).run()
     return EXIT_OK
 
 
@@ -140,9 +150,11 @@ def cmd_serve(settings: Settings, *, socket: bool, host: str = "", port: int = 3
 
 
 def cmd_db(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
-    from .bootstrap import build_deps
+    from .bootstrap import opened_deps
 
-    build_deps(settings)
+    with opened_deps(settings) as deps:
+        if args.db_command == "prune":
+            return feedback_commands.prune(deps, args.older_than, out)
     print("database is up to date", file=out)
     return EXIT_OK
 
@@ -199,6 +211,7 @@ def main(
         logging.basicConfig(
             level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
+        logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.root.level))
         if args.command == "ask":
             return cmd_ask(settings, args, out, stdin)
         if args.command == "chat" or (args.command == "run" and not settings.slack_socket_ready):
@@ -211,6 +224,11 @@ def main(
             return cmd_db(settings, args, out)
         if args.command == "faq":
             return cmd_faq(settings, args, out)
+        if args.command in FEEDBACK_COMMANDS:
+            from .bootstrap import opened_deps
+
+            with opened_deps(settings) as deps:
+                return feedback_commands.run(args, settings, deps, out, err)
     except (SettingsError, UserError) as exc:
         print(f"pcnbot: {exc}", file=err)
         return EXIT_USER_ERROR

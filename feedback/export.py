@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from .db import SessionFactory
+from .db import SessionFactory, as_utc
 from .models import CommentTheme, Response, ThemeCorrection
 
 __all__ = ["EXPORT_COLUMNS", "export_rows", "to_csv_lines", "to_jsonl_lines"]
@@ -72,7 +72,7 @@ def export_rows(
                 "target_id": response.target_id,
                 "rating": response.rating,
                 "comment": response.comment,
-                "submitted_at": response.submitted_at.isoformat(),
+                "submitted_at": as_utc(response.submitted_at).isoformat(),
                 "themes": themes,
                 "sentiment": response.sentiment,
             }

@@ -57,6 +57,9 @@ class Submission:
     display_name: str | None = None
     slack_user_id: str | None = None
     submitted_at: datetime | None = None
+    #: True: a missing rating or comment leaves the stored one as it is (the console's
+    #: separate /rate and /comment); False: the submission replaces the whole response.
+    partial: bool = False
 
 
 @dataclass(frozen=True)
@@ -157,6 +160,10 @@ def upsert_response(
         "source": submission.source,
         "updated_at": now,
     }
+    if existing is not None and submission.partial:
+        fields["rating"] = existing.rating if rating is None else rating
+        fields["comment"] = existing.comment if comment is None else comment
+        comment = fields["comment"]
     if existing is not None:
         comment_changed = existing.comment != comment
         for name, value in fields.items():

@@ -65,3 +65,28 @@ def test_an_unknown_question_is_admitted_and_logged_unanswered(deps: Deps) -> No
     assert "I don't know the answer to that yet" in out
     [asked] = questions(deps)
     assert asked.answered is False
+
+
+def test_a_roadshow_can_be_rated_and_commented_on_from_the_console(deps: Deps) -> None:
+    from feedback.models import Response
+    from tests.test_feedback_store import roadshow
+
+    target = roadshow(deps, workspace=deps.settings.workspace_id)
+    out = converse(
+        deps,
+        "/targets",
+        f"/rate {target} 4",
+        f"/comment {target} Clear on funding",
+        f"/rate {target} 9",
+        "/targets",
+    )
+    assert "Leeds contract roadshow" in out
+    assert "you rated it 4/5" in out
+    assert "A rating is a whole number from 1 to 5" in out
+    with deps.sessions() as session:
+        [response] = session.scalars(select(Response)).all()
+    assert (response.rating, response.comment, response.source) == (
+        4,
+        "Clear on funding",
+        "console",
+    )
