@@ -17,6 +17,7 @@ from feedback.questions import claim_event
 
 from .bootstrap import Deps
 from .listeners import register_all
+from .roles import NegotiatorDirectory
 from .settings import Settings
 
 __all__ = ["create_app", "make_web_client"]
@@ -75,5 +76,5 @@ def create_app(settings: Settings, deps: Deps, *, client: WebClient | None = Non
             exc_info=error,
         )
 
-    register_all(app, deps)
+    register_all(app, deps, NegotiatorDirectory(settings.negotiators, settings.negotiator_group))
     return app

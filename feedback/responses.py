@@ -19,11 +19,13 @@ from .privacy import scrub
 
 __all__ = [
     "CommentTags",
+    "OwnResponse",
     "StoredResponse",
     "Submission",
     "Tagger",
     "clean_comment",
     "own_ratings",
+    "own_response",
     "parse_rating",
     "store_tags",
     "submit_response",
@@ -231,3 +233,25 @@ def own_ratings(
             )
         ).all()
     return {row.target_id: row.rating for row in rows}
+
+
+@dataclass(frozen=True)
+class OwnResponse:
+    rating: int | None
+    comment: str | None
+    anonymous: bool
+
+
+def own_response(
+    sessions: SessionFactory, workspace_id: str, respondent_key: str, target_id: int
+) -> OwnResponse | None:
+    """What this person last sent about one target (to pre-fill the form), if anything."""
+    with sessions() as session:
+        row = session.scalars(
+            select(Response).where(
+                Response.workspace_id == workspace_id,
+                Response.respondent_key == respondent_key,
+                Response.target_id == target_id,
+            )
+        ).first()
+        return OwnResponse(row.rating, row.comment, row.anonymous) if row else None

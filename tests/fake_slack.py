@@ -113,6 +113,14 @@ class FakeSlackApi:
             }
         if method == "response_url":
             return 200, {"ok": True}
+        if method == "users.info":
+            user = str(payload.get("user", ""))
+            return 200, {
+                "ok": True,
+                "user": {"id": user, "name": user.lower(), "profile": {"real_name": f"Dr {user}"}},
+            }
+        if method in ("views.open", "views.publish"):
+            return 200, {"ok": True, "view": {"id": "V0001", **(payload.get("view") or {})}}
         return 200, {"ok": True}
 
     def of(self, method: str) -> list[ApiCall]:

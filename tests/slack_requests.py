@@ -33,13 +33,26 @@ class HttpResult:
 class PcnbotServer:
     """The real Bolt app behind pcnbot's WSGI front door, on 127.0.0.1."""
 
-    def __init__(self, deps: Deps, slack: FakeSlackApi, signing_secret: str) -> None:
+    def __init__(
+        self,
+        deps: Deps,
+        slack: FakeSlackApi,
+        signing_secret: str,
+        *,
+        negotiators: tuple[str, ...] = (),
+        negotiator_group: str | None = None,
+    ) -> None:
         from dataclasses import replace
         from wsgiref.simple_server import WSGIRequestHandler, make_server
 
         from bot.app import make_web_client
 
-        settings = replace(deps.settings, slack_api_url=slack.base_url)
+        settings = replace(
+            deps.settings,
+            slack_api_url=slack.base_url,
+            negotiators=negotiators,
+            negotiator_group=negotiator_group,
+        )
         self.app = create_app(settings, deps, client=make_web_client(settings))
         self.signing_secret = signing_secret
 
@@ -104,13 +117,15 @@ class PcnbotServer:
         )
         return self.post(body, "application/json", **kwargs)
 
-    def command(self, text: str, response_url: str, **kwargs: Any) -> HttpResult:
+    def command(
+        self, text: str, response_url: str, *, user: str = USER_ID, **kwargs: Any
+    ) -> HttpResult:
         body = urlencode(
             {
                 "token": "legacy",
                 "team_id": TEAM_ID,
                 "channel_id": "C0GENERAL",
-                "user_id": USER_ID,
+                "user_id": user,
                 "command": "/pcn",
                 "text": text,
                 "response_url": response_url,
@@ -118,6 +133,56 @@ class PcnbotServer:
                 "api_app_id": "A0PCNBOT1",
             }
         )
+        return self.post(body, "application/x-www-form-urlencoded", **kwargs)
+
+    def view_submission(
+        self,
+        callback_id: str,
+        values: dict[str, dict[str, Any]],
+        *,
+        private_metadata: str = "",
+        user: str = USER_ID,
+        **kwargs: Any,
+    ) -> HttpResult:
+        """Submit a modal; ``values`` maps block id to the element state under action "value"."""
+        payload = {
+            "type": "view_submission",
+            "team": {"id": TEAM_ID, "domain": "pcn"},
+            "user": {"id": user, "team_id": TEAM_ID},
+            "api_app_id": "A0PCNBOT1",
+            "token": "legacy",
+            "trigger_id": "1.2.3",
+            "view": {
+                "id": "V0001",
+                "team_id": TEAM_ID,
+                "type": "modal",
+                "callback_id": callback_id,
+                "private_metadata": private_metadata,
+                "state": {"values": {block: {"value": state} for block, state in values.items()}},
+            },
+        }
+        body = urlencode({"payload": json.dumps(payload)})
+        return self.post(body, "application/x-www-form-urlencoded", **kwargs)
+
+    def shortcut(self, callback_id: str, message_text: str, **kwargs: Any) -> HttpResult:
+        payload = {
+            "type": "message_action",
+            "callback_id": callback_id,
+            "team": {"id": TEAM_ID, "domain": "pcn"},
+            "user": {"id": USER_ID, "team_id": TEAM_ID},
+            "channel": {"id": "C0GENERAL"},
+            "message": {
+                "type": "message",
+                "user": "U0OTHER01",
+                "text": message_text,
+                "ts": "1700000000.000500",
+            },
+            "message_ts": "1700000000.000500",
+            "response_url": "https://hooks.example/unused",
+            "trigger_id": "1.2.3",
+            "token": "legacy",
+        }
+        body = urlencode({"payload": json.dumps(payload)})
         return self.post(body, "application/x-www-form-urlencoded", **kwargs)
 
     def action(

@@ -50,7 +50,17 @@ def test_the_manifest_declares_what_the_app_listens_to() -> None:
     events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     commands = {c["command"] for c in manifest["features"]["slash_commands"]}
-    assert {"app_mention", "message.im"} <= events
-    assert {"app_mentions:read", "chat:write", "commands", "im:history"} <= scopes
+    assert {"app_mention", "message.im", "app_home_opened"} <= events
+    assert {
+        "app_mentions:read",
+        "chat:write",
+        "commands",
+        "im:history",
+        "usergroups:read",
+        "users:read",
+    } <= scopes
     assert commands == {"/pcn"}
+    shortcuts = {s["callback_id"] for s in manifest["features"]["shortcuts"]}
+    assert shortcuts == {"send_as_feedback"}
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert manifest["settings"]["interactivity"]["is_enabled"] is True

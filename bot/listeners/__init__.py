@@ -5,12 +5,14 @@ from __future__ import annotations
 from slack_bolt import App
 
 from ..bootstrap import Deps
-from . import actions, commands, events
+from ..roles import NegotiatorDirectory
+from . import actions, commands, events, feedback
 
 __all__ = ["register_all"]
 
 
-def register_all(app: App, deps: Deps) -> None:
+def register_all(app: App, deps: Deps, roles: NegotiatorDirectory) -> None:
     events.register(app, deps)
-    commands.register(app, deps)
+    commands.register(app, deps, roles)
     actions.register(app, deps)
+    feedback.register(app, deps, roles)

@@ -113,6 +113,7 @@ def help_message() -> SlackMessage:
         "• Send me a direct message\n"
         "• Mention me in a channel - I reply in the thread\n"
         "• `/pcn ask your question` - only you see the answer\n"
+        "• `/pcn feedback` - rate a roadshow or article\n"
         "• `/pcn help` - this message"
     )
     examples = "\n".join(f"• {escape_mrkdwn(q)}" for q in EXAMPLE_QUESTIONS)
