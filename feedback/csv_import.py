@@ -18,11 +18,12 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
 
 from .db import SessionFactory
 from .errors import ClosedTarget, FeedbackError, UnknownTarget
-from .models import Response, Target
+from .models import CommentTheme, Response, Target
 from .responses import (
     CommentTags,
     Submission,
@@ -186,12 +187,24 @@ def read_csv(
     return rows, problems
 
 
-def _key(secret: bytes, workspace_id: str, target_id: int, row: ImportRow) -> str:
-    if row.respondent:
-        identity = f"csv-respondent:{row.respondent.lower()}"
-    else:
-        content = f"{row.rating}|{row.comment}|{row.submitted_at}"
-        identity = "csv-row:" + hashlib.sha256(content.encode()).hexdigest()
+def _identities(rows: list[ImportRow]) -> list[str]:
+    """A stable identity per row: its respondent, or else its content plus how many
+    identical rows came before it - so fifty forms that all say "5" stay fifty, and the
+    same file imported again maps onto the same fifty."""
+    seen: dict[str, int] = {}
+    identities = []
+    for row in rows:
+        if row.respondent:
+            identities.append(f"csv-respondent:{row.respondent.lower()}")
+            continue
+        content = hashlib.sha256(f"{row.rating}|{row.comment}|{row.submitted_at}".encode())
+        digest = content.hexdigest()
+        seen[digest] = seen.get(digest, 0) + 1
+        identities.append(f"csv-row:{digest}:{seen[digest]}")
+    return identities
+
+
+def _key(secret: bytes, workspace_id: str, target_id: int, identity: str) -> str:
     message = f"{workspace_id}\x1f{target_id}\x1f{identity}".encode()
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
@@ -209,6 +222,7 @@ def import_rows(
 ) -> ImportResult:
     """Write checked rows to a target in one transaction (all or nothing)."""
     added = updated = unchanged = 0
+    identities = _identities(rows)
     with sessions.begin() as session:
         target = session.get(Target, target_id)
         if target is None or target.workspace_id != workspace_id:
@@ -217,7 +231,10 @@ def import_rows(
             raise ClosedTarget(target.title)
         for start in range(0, len(rows), batch):
             chunk = rows[start : start + batch]
-            keys = [_key(secret, workspace_id, target_id, row) for row in chunk]
+            keys = [
+                _key(secret, workspace_id, target_id, identity)
+                for identity in identities[start : start + batch]
+            ]
             existing = {
                 r.respondent_key: r
                 for r in session.scalars(
@@ -228,13 +245,17 @@ def import_rows(
             }
             texts = [row.comment for row in chunk if row.comment]
             tagged = iter(tagger(texts)) if (tagger is not None and texts) else iter(())
+            fresh: dict[str, tuple[dict[str, object], CommentTags | None]] = {}
             for row, key in zip(chunk, keys, strict=True):
                 tags: CommentTags | None = next(tagged) if (tagger and row.comment) else None
                 before = existing.get(key)
-                if before is not None and (before.rating, before.comment) == (
-                    row.rating,
-                    row.comment,
-                ):
+                if before is None:
+                    if key in fresh:  # the same respondent twice in one file: the later wins
+                        added -= 1
+                    fresh[key] = (_new_values(row, key, target_id, workspace_id, tags), tags)
+                    added += 1
+                    continue
+                if (before.rating, before.comment) == (row.rating, row.comment):
                     unchanged += 1
                     continue
                 submission = Submission(
@@ -248,12 +269,62 @@ def import_rows(
                     display_name=None if row.anonymous else row.respondent,
                     submitted_at=row.submitted_at,
                 )
-                _, created = upsert_response(session, submission, row.rating, row.comment, tags)
-                added += created
-                updated += not created
+                upsert_response(session, submission, row.rating, row.comment, tags)
+                updated += 1
+            _insert_new(session, list(fresh.values()))
             if progress is not None:
                 progress(min(start + batch, len(rows)), len(rows))
     return ImportResult(added=added, updated=updated, unchanged=unchanged)
+
+
+def _new_values(
+    row: ImportRow, key: str, target_id: int, workspace_id: str, tags: CommentTags | None
+) -> dict[str, object]:
+    now = datetime.now(UTC)
+    return {
+        "target_id": target_id,
+        "workspace_id": workspace_id,
+        "respondent_key": key,
+        "rating": row.rating,
+        "comment": row.comment,
+        "anonymous": row.anonymous,
+        "display_name": None if row.anonymous else row.respondent,
+        "slack_user_id": None,
+        "source": "import",
+        "submitted_at": row.submitted_at or now,
+        "updated_at": now,
+        "hidden": False,
+        "sentiment": tags.sentiment if tags else None,
+        "model_version": tags.model_version if tags else None,
+    }
+
+
+def _insert_new(session: Session, rows: list[tuple[dict[str, object], CommentTags | None]]) -> None:
+    """Insert new responses with one multi-row INSERT, then their theme scores."""
+    if not rows:
+        return
+    session.execute(insert(Response), [values for values, _ in rows])
+    tagged = {values["respondent_key"]: tags for values, tags in rows if tags is not None}
+    if not tagged:
+        return
+    target_id = rows[0][0]["target_id"]
+    ids = session.execute(
+        select(Response.respondent_key, Response.id).where(
+            Response.target_id == target_id, Response.respondent_key.in_(list(tagged))
+        )
+    ).all()
+    themes = [
+        {
+            "response_id": response_id,
+            "theme": theme,
+            "score": float(score),
+            "applies": theme in tagged[key].themes,
+        }
+        for key, response_id in ids
+        for theme, score in tagged[key].scores.items()
+    ]
+    if themes:
+        session.execute(insert(CommentTheme), themes)
 
 
 def write_rejected(path: Path, problems: Iterable[CsvProblem]) -> int:

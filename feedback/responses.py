@@ -110,9 +110,12 @@ def clean_comment(text: str | None) -> str | None:
     return scrub(text)[:MAX_COMMENT_CHARS]
 
 
-def store_tags(session: Session, response: Response, tags: CommentTags | None) -> None:
+def store_tags(
+    session: Session, response: Response, tags: CommentTags | None, *, new: bool = False
+) -> None:
     """Replace a response's theme scores and sentiment with ``tags`` (or clear them)."""
-    session.execute(delete(CommentTheme).where(CommentTheme.response_id == response.id))
+    if not new:
+        session.execute(delete(CommentTheme).where(CommentTheme.response_id == response.id))
     if tags is None:
         response.sentiment = None
         response.model_version = None
@@ -184,7 +187,7 @@ def upsert_response(
     )
     session.add(response)
     session.flush()
-    store_tags(session, response, tags)
+    store_tags(session, response, tags, new=True)
     return response, True
 
 
@@ -203,11 +206,11 @@ def submit_response(
         try:
             with sessions.begin() as session:
                 response, created = upsert_response(session, submission, rating, comment, tags)
-                title = response.target.title
+                target = session.get(Target, submission.target_id)
                 return StoredResponse(
                     id=response.id,
                     target_id=response.target_id,
-                    target_title=title,
+                    target_title=target.title if target is not None else "",
                     rating=response.rating,
                     comment=response.comment,
                     anonymous=response.anonymous,

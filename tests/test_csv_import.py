@@ -112,3 +112,61 @@ def test_an_unknown_or_closed_target_imports_nothing(deps: Deps, tmp_path: Path)
     run(deps, "roadshow", "close", str(target))
     code, _, err = run(deps, "feedback", "import", str(path), "--target", str(target))
     assert code == 1 and "has closed" in err and rows(deps) == 0
+
+
+def test_identical_rows_are_separate_forms_and_still_import_only_once(
+    deps: Deps, tmp_path: Path
+) -> None:
+    target = roadshow(deps)
+    path = write(tmp_path, "comment,rating\n,5\n,5\n,5\ngreat,4\n")
+    run(deps, "feedback", "import", str(path), "--target", str(target))
+    code, out, _ = run(deps, "feedback", "import", str(path), "--target", str(target))
+    assert code == 0 and "4 already there" in out
+    assert rows(deps) == 4
+
+
+def test_the_same_respondent_twice_in_a_file_keeps_the_later_row(
+    deps: Deps, tmp_path: Path
+) -> None:
+    target = roadshow(deps)
+    path = write(tmp_path, "comment,rating,respondent\nfirst,2,form-7\nsecond,5,form-7\n")
+    code, out, _ = run(deps, "feedback", "import", str(path), "--target", str(target))
+    assert code == 0 and "1 added" in out
+    with deps.sessions() as session:
+        [stored] = session.scalars(select(Response)).all()
+    assert (stored.comment, stored.rating) == ("second", 5)
+
+
+def test_imported_comments_are_tagged_in_batches(deps: Deps, tmp_path: Path) -> None:
+    from feedback.csv_import import import_rows, read_csv
+    from feedback.models import CommentTheme
+    from feedback.responses import CommentTags
+
+    target = roadshow(deps)
+    batches: list[int] = []
+
+    def tagger(texts: list[str]) -> list[CommentTags]:
+        batches.append(len(texts))
+        return [CommentTags({"funding": 0.8, "trust": 0.1}, ("funding",), 0.2, "v9") for _ in texts]
+
+    path = write(
+        tmp_path, "comment,rating\n" + "".join(f"pittance {n},3\n" for n in range(7)) + ",4\n"
+    )
+    good, problems = read_csv(path)
+    assert problems == []
+    result = import_rows(
+        deps.sessions,
+        good,
+        target_id=target,
+        workspace_id=WS,
+        secret=b"s" * 16,
+        tagger=tagger,
+        batch=3,
+    )
+    assert result.added == 8 and batches == [3, 3, 1]
+    with deps.sessions() as session:
+        applied = session.scalars(
+            select(func.count()).select_from(CommentTheme).where(CommentTheme.applies.is_(True))
+        ).one()
+        versions = set(session.scalars(select(Response.model_version)))
+    assert applied == 7 and versions == {"v9", None}
