@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import cold_start, faq_accuracy, faq_latency
+from . import cold_start, faq_accuracy, faq_latency, feedback_store
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 HEADER = """# pcnbot benchmarks
@@ -205,10 +205,42 @@ def cold_start_report() -> Report:
     return markdown, ""
 
 
+def feedback_store_report() -> Report:
+    result = feedback_store.run()
+    rows = table(
+        ["database", "system", "operations", "seconds", "per second", "p50 ms", "p99 ms"],
+        [
+            [
+                r.database,
+                r.system,
+                f"{r.operations:,}",
+                f"{r.seconds:.2f}",
+                f"{r.per_second:,.0f}",
+                f"{r.p50_ms:.2f}" if r.p50_ms is not None else "-",
+                f"{r.p99_ms:.2f}" if r.p99_ms is not None else "-",
+            ]
+            for r in result.rows
+        ],
+    )
+    targets = table(
+        ["target", "status"],
+        [
+            [
+                f"p99 per submission <= {feedback_store.TARGET_P99_MS:.0f} ms on SQLite",
+                met(result.target_met),
+            ]
+        ],
+    )
+    notes = (feedback_store.__doc__ or "").split("\n\n", 1)[1].strip()
+    skipped = "".join(f"\n\nSkipped: {s}." for s in result.skipped)
+    return "\n\n".join([rows, targets, notes]) + skipped, ""
+
+
 BENCHMARKS: dict[str, tuple[str, Callable[[], Report]]] = {
     "faq_accuracy": ("FAQ accuracy", faq_accuracy_report),
     "faq_latency": ("FAQ latency", faq_latency_report),
     "cold_start": ("Cold start of `pcnbot ask`", cold_start_report),
+    "feedback_store": ("Storing feedback", feedback_store_report),
 }
 
 
