@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TextIO
 
 from . import feedback_commands
@@ -62,6 +63,15 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     feedback_commands.add_parsers(sub)
+
+    digest = sub.add_parser("digest", help="the weekly digest of what GPs said")
+    digest.add_argument("--week", help="ISO week like 2026-W47 (default: last full week)")
+    digest.add_argument("--format", choices=("text", "markdown", "html", "json"), default="text")
+    digest.add_argument("--out", type=Path, help="write to this file instead of the screen")
+    digest.add_argument("--workspace", help="workspace id (default: PCNBOT_WORKSPACE_ID)")
+    digest.add_argument(
+        "--post", action="store_true", help="also post it to PCNBOT_DIGEST_CHANNEL in Slack"
+    )
 
     faq = sub.add_parser("faq", help="FAQ maintenance")
     faq_sub = faq.add_subparsers(dest="faq_command", metavar="ACTION", required=True)
@@ -160,7 +170,6 @@ def cmd_db(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_faq(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
-    from pathlib import Path
 
     from classifier.faq_calibration import fit_calibration, load_questions, save_calibration
     from classifier.faq_content import FaqContentError, load_faq, load_glossary
@@ -196,6 +205,39 @@ def cmd_faq(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_digest(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
+    from feedback.errors import FeedbackError
+
+    from .bootstrap import opened_deps
+    from .chart import theme_chart
+    from .digest_formats import render
+    from .digests import digest_for
+
+    if args.post and not (settings.slack_bot_token and settings.digest_channel):
+        raise UserError("--post needs SLACK_BOT_TOKEN and PCNBOT_DIGEST_CHANNEL")
+    with opened_deps(settings) as deps:
+        try:
+            digest = digest_for(deps, args.week, workspace_id=args.workspace)
+        except FeedbackError as exc:
+            raise UserError(str(exc)) from exc
+        chart = theme_chart(digest) if (args.format == "html" or args.post) else None
+        text = render(digest, args.format, chart)
+        if args.out:
+            args.out.write_text(text, encoding="utf-8")
+            print(f"digest for {digest.week.label} written to {args.out}", file=out)
+        else:
+            out.write(text)
+        if args.post:
+            from .app import make_web_client
+            from .jobs import post_digest
+
+            outcome = post_digest(
+                make_web_client(settings), settings.digest_channel or "", digest, chart
+            )
+            print(outcome, file=out)
+    return EXIT_OK
+
+
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -224,6 +266,8 @@ def main(
             return cmd_db(settings, args, out)
         if args.command == "faq":
             return cmd_faq(settings, args, out)
+        if args.command == "digest":
+            return cmd_digest(settings, args, out)
         if args.command in FEEDBACK_COMMANDS:
             from .bootstrap import opened_deps
 

@@ -6,7 +6,7 @@ that the migrations and the models agree.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     Boolean,
@@ -21,8 +21,10 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
@@ -47,6 +49,26 @@ _NAMING = {
 }
 
 
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC on every database. SQLite keeps no time zone, so aware
+    times are converted to UTC before storing (and naive ones are taken as UTC); values
+    come back as aware UTC datetimes. Comparisons go through the same conversion."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=_NAMING)
 
@@ -66,7 +88,7 @@ class AskedQuestion(Base):
     answered: Mapped[bool] = mapped_column(Boolean)
     reason: Mapped[str] = mapped_column(String(16))
     helpful: Mapped[bool | None] = mapped_column(Boolean)
-    asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    asked_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     __table_args__ = (Index("ix_asked_questions_workspace_asked", "workspace_id", "asked_at"),)
 
@@ -77,7 +99,7 @@ class ProcessedEvent(Base):
     __tablename__ = "processed_events"
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
 
 
 TARGET_KINDS = ("roadshow", "article")
@@ -100,7 +122,7 @@ class Target(Base):
     url: Mapped[str | None] = mapped_column(String(1000))
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
     created_by: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     announce_channel: Mapped[str | None] = mapped_column(String(32))
     announce_ts: Mapped[str | None] = mapped_column(String(32))
 
@@ -132,8 +154,8 @@ class Response(Base):
     display_name: Mapped[str | None] = mapped_column(String(200))
     slack_user_id: Mapped[str | None] = mapped_column(String(32))
     source: Mapped[str] = mapped_column(String(16))
-    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     sentiment: Mapped[float | None] = mapped_column(Float)
     model_version: Mapped[str | None] = mapped_column(String(32))
@@ -183,4 +205,4 @@ class ThemeCorrection(Base):
     )
     themes: Mapped[str] = mapped_column(String(200))  # comma-separated, in themes.yaml order
     corrected_by: Mapped[str] = mapped_column(String(64))
-    corrected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    corrected_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -46,7 +46,15 @@ class FakeSlackApi:
 
             def do_POST(self) -> None:  # noqa: N802 - http.server's name
                 length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length).decode()
+                data = self.rfile.read(length)
+                if self.path.startswith("/upload/"):
+                    api._answer("file upload", {"bytes": len(data)}, self.path)
+                    self.send_response(200)
+                    self.send_header("Content-Length", "2")
+                    self.end_headers()
+                    self.wfile.write(b"OK")
+                    return
+                raw = data.decode()
                 if "json" in (self.headers.get("Content-Type") or ""):
                     payload = json.loads(raw or "{}")
                 else:
@@ -119,6 +127,14 @@ class FakeSlackApi:
                 "ok": True,
                 "user": {"id": user, "name": user.lower(), "profile": {"real_name": f"Dr {user}"}},
             }
+        if method == "files.getUploadURLExternal":
+            return 200, {
+                "ok": True,
+                "upload_url": f"{self.base_url}upload/F0CHART1",
+                "file_id": "F0CHART1",
+            }
+        if method == "files.completeUploadExternal":
+            return 200, {"ok": True, "files": [{"id": "F0CHART1", "title": "chart"}]}
         if method in ("views.open", "views.publish"):
             return 200, {"ok": True, "view": {"id": "V0001", **(payload.get("view") or {})}}
         return 200, {"ok": True}
