@@ -45,6 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument("--http", action="store_true", help="HTTP: POST /slack/events, GET /healthz")
     serve.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
     serve.add_argument("--host", default="0.0.0.0", help="HTTP address (default 0.0.0.0)")
+    serve.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="do not run the weekly digest and other scheduled jobs in this process",
+    )
 
     ask = sub.add_parser("ask", help="answer one question, or one per line of stdin")
     ask.add_argument("question", nargs="?", help="the question; omit to read stdin")
@@ -127,7 +132,9 @@ def cmd_chat(settings: Settings, out: TextIO) -> int:
     return EXIT_OK
 
 
-def cmd_serve(settings: Settings, *, socket: bool, host: str = "", port: int = 3000) -> int:
+def cmd_serve(
+    settings: Settings, *, socket: bool, host: str = "", port: int = 3000, scheduler: bool = True
+) -> int:
     from .app import create_app
     from .bootstrap import build_deps
 
@@ -148,6 +155,10 @@ def cmd_serve(settings: Settings, *, socket: bool, host: str = "", port: int = 3
         raise UserError(f"--port {port}: must be between 1 and 65535")
     deps = build_deps(settings)
     app = create_app(settings, deps)
+    if scheduler:
+        from .scheduler import build_scheduler
+
+        build_scheduler(deps, app.client).start()
     if socket:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -261,7 +272,13 @@ def main(
         if args.command == "run":
             return cmd_serve(settings, socket=True)
         if args.command == "serve":
-            return cmd_serve(settings, socket=args.socket, host=args.host, port=args.port)
+            return cmd_serve(
+                settings,
+                socket=args.socket,
+                host=args.host,
+                port=args.port,
+                scheduler=not args.no_scheduler,
+            )
         if args.command == "db":
             return cmd_db(settings, args, out)
         if args.command == "faq":

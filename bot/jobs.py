@@ -3,15 +3,39 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime, time, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from feedback.digest import Digest
+from feedback.digest_runs import claim_digest, finish_digest
+from feedback.reminders import claim_reminder, due_reminders
+from feedback.retention import prune_before
+from feedback.weeks import week_containing
 
+from .chart import theme_chart
+from .digests import digest_for
+from .settings import Settings
 from .views.digest import digest_messages
 
-__all__ = ["DigestPostError", "post_digest"]
+if TYPE_CHECKING:
+    from .bootstrap import Deps
+
+__all__ = [
+    "DigestPostError",
+    "digest_destinations",
+    "post_digest",
+    "prune_old_feedback",
+    "scheduled_moment",
+    "send_due_digests",
+    "send_reminders",
+]
+
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+RETENTION_MONTHS = 24
 
 log = logging.getLogger("pcnbot.digest")
 _CANNOT_POST = {
@@ -62,3 +86,71 @@ def post_digest(client: WebClient, channel: str, digest: Digest, chart: bytes | 
             unfurl_links=False,
         )
     return f"posted the {digest.week.label} digest to {channel} {chart_note}"
+
+
+def digest_destinations(settings: Settings) -> list[str]:
+    """The digest channel, and each negotiator's DM when PCNBOT_DIGEST_DMS is on."""
+    destinations = [settings.digest_channel] if settings.digest_channel else []
+    if settings.digest_dms:
+        destinations += list(settings.negotiators)
+    return destinations
+
+
+def scheduled_moment(settings: Settings, now: datetime) -> datetime:
+    """When this week's digest is due (PCNBOT_DIGEST_CRON, e.g. mon 08:00, local time)."""
+    day, clock = settings.digest_cron.split()
+    hour, minute = (int(x) for x in clock.split(":"))
+    zone = ZoneInfo(settings.timezone)
+    local_now = now.astimezone(zone)
+    monday = local_now.date() - timedelta(days=local_now.weekday())
+    due_date = monday + timedelta(days=_DAYS.index(day))
+    return datetime.combine(due_date, time(hour, minute), tzinfo=zone).astimezone(UTC)
+
+
+def send_due_digests(deps: Deps, client: WebClient, now: datetime) -> list[str]:
+    """Post last week's digest to every destination that has not had it, once each.
+    Run on schedule and at start-up, so a Monday the app was down is caught up."""
+    settings = deps.settings
+    if now < scheduled_moment(settings, now):
+        return []
+    week = week_containing(now, settings.timezone).previous()
+    outcomes = []
+    digest = None
+    for destination in digest_destinations(settings):
+        run_id = claim_digest(deps.sessions, settings.workspace_id, week.label, destination, now)
+        if run_id is None:
+            continue
+        try:
+            if digest is None:
+                digest = digest_for(deps, week)
+                chart = theme_chart(digest)
+            outcome = post_digest(client, destination, digest, chart)
+        except Exception as exc:
+            finish_digest(deps.sessions, run_id, posted=False, detail=str(exc))
+            log.error("weekly digest for %s not posted: %s", destination, exc)
+            continue
+        finish_digest(deps.sessions, run_id, posted=True, detail=outcome)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def send_reminders(deps: Deps, client: WebClient, now: datetime) -> int:
+    """The day after a roadshow, ask in its announcement thread for ratings (once)."""
+    today = now.astimezone(ZoneInfo(deps.settings.timezone)).date()
+    sent = 0
+    for due in due_reminders(deps.sessions, deps.settings.workspace_id, today):
+        if not claim_reminder(deps.sessions, due.target_id, now):
+            continue
+        client.chat_postMessage(
+            channel=due.channel,
+            thread_ts=due.thread_ts,
+            text=f"Were you at {due.title}? If so, please rate it: press Give feedback above. "
+            "It takes a minute and negotiators read every comment.",
+        )
+        sent += 1
+    return sent
+
+
+def prune_old_feedback(deps: Deps, now: datetime, months: int = RETENTION_MONTHS) -> str:
+    removed = prune_before(deps.sessions, now - timedelta(days=round(months * 30.4375)))
+    return f"pruned {removed.responses} responses and {removed.questions} questions"

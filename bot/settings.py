@@ -15,6 +15,7 @@ __all__ = ["PROJECT_ROOT", "Settings", "SettingsError", "load_settings"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_CRON = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun) ([01]\d|2[0-3]):([0-5]\d)$")
 
 
 class SettingsError(ValueError):
@@ -37,6 +38,7 @@ class Settings:
     digest_cron: str = "mon 08:00"
     timezone: str = "Europe/London"
     min_group: int = 5
+    digest_dms: bool = False
     workspace_id: str = "local"
     log_level: str = "INFO"
 
@@ -104,6 +106,14 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         ZoneInfo(timezone)
     except (ValueError, ZoneInfoNotFoundError):
         raise SettingsError(f"PCNBOT_TIMEZONE: {timezone!r} is not a known time zone") from None
+    digest_cron = environ.get("PCNBOT_DIGEST_CRON", "mon 08:00").strip().lower() or "mon 08:00"
+    if not _CRON.match(digest_cron):
+        raise SettingsError(
+            f"PCNBOT_DIGEST_CRON: {digest_cron!r} is not a day and time like 'mon 08:00'"
+        )
+    dms = environ.get("PCNBOT_DIGEST_DMS", "").strip().lower()
+    if dms not in {"", "yes", "no", "true", "false", "1", "0"}:
+        raise SettingsError("PCNBOT_DIGEST_DMS: use yes or no")
     log_level = (environ.get("PCNBOT_LOG_LEVEL", "INFO").strip() or "INFO").upper()
     if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise SettingsError("PCNBOT_LOG_LEVEL: use DEBUG, INFO, WARNING or ERROR")
@@ -119,7 +129,8 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         negotiators=negotiators,
         negotiator_group=_optional(environ, "PCNBOT_NEGOTIATOR_GROUP"),
         digest_channel=_optional(environ, "PCNBOT_DIGEST_CHANNEL"),
-        digest_cron=environ.get("PCNBOT_DIGEST_CRON", "mon 08:00").strip() or "mon 08:00",
+        digest_cron=digest_cron,
+        digest_dms=dms in {"yes", "true", "1"},
         timezone=timezone,
         min_group=min_group,
         workspace_id=_optional(environ, "PCNBOT_WORKSPACE_ID") or "local",

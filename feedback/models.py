@@ -31,6 +31,8 @@ __all__ = [
     "AskedQuestion",
     "Base",
     "CommentTheme",
+    "DigestRun",
+    "FaqDraft",
     "MAX_COMMENT_CHARS",
     "ProcessedEvent",
     "RESPONSE_SOURCES",
@@ -125,6 +127,7 @@ class Target(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     announce_channel: Mapped[str | None] = mapped_column(String(32))
     announce_ts: Mapped[str | None] = mapped_column(String(32))
+    reminded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     responses: Mapped[list[Response]] = relationship(
         back_populates="target", cascade="all, delete-orphan", passive_deletes=True
@@ -206,3 +209,42 @@ class ThemeCorrection(Base):
     themes: Mapped[str] = mapped_column(String(200))  # comma-separated, in themes.yaml order
     corrected_by: Mapped[str] = mapped_column(String(64))
     corrected_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class DigestRun(Base):
+    """One weekly digest for one destination: claimed before posting, so it goes out once
+    even when several pcnbot processes share the database."""
+
+    __tablename__ = "digest_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(String(32))
+    week: Mapped[str] = mapped_column(String(10))  # 2026-W47
+    destination: Mapped[str] = mapped_column(String(32))  # channel or user id
+    status: Mapped[str] = mapped_column(String(16))  # claimed | posted | failed
+    claimed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    detail: Mapped[str | None] = mapped_column(String(300))
+
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "week", "destination", name="uq_digest_runs_week"),
+        CheckConstraint("status IN ('claimed', 'posted', 'failed')", name="status"),
+    )
+
+
+class FaqDraft(Base):
+    """An answer a negotiator wrote for an unanswered question, waiting for review."""
+
+    __tablename__ = "faq_drafts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(String(32))
+    question: Mapped[str] = mapped_column(String(500))
+    answer: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(300))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    status: Mapped[str] = mapped_column(String(16))  # pending | approved
+    entry_id: Mapped[str | None] = mapped_column(String(120))
+
+    __table_args__ = (CheckConstraint("status IN ('pending', 'approved')", name="status"),)

@@ -24,6 +24,9 @@ def test_defaults_need_no_environment() -> None:
         ("PCNBOT_SECRET_KEY", "short", "PCNBOT_SECRET_KEY: must be at least 16"),
         ("PCNBOT_SLACK_API_URL", "ftp://x", "PCNBOT_SLACK_API_URL: must start with http"),
         ("PCNBOT_CONFIG_DIR", "/nonexistent", "PCNBOT_CONFIG_DIR: no faq.yaml"),
+        ("PCNBOT_DIGEST_CRON", "every monday", "PCNBOT_DIGEST_CRON: 'every monday' is not"),
+        ("PCNBOT_DIGEST_CRON", "mon 25:00", "PCNBOT_DIGEST_CRON"),
+        ("PCNBOT_DIGEST_DMS", "maybe", "PCNBOT_DIGEST_DMS: use yes or no"),
     ],
 )
 def test_a_bad_value_is_refused_naming_the_variable(name: str, value: str, message: str) -> None:
