@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +21,8 @@ if TYPE_CHECKING:
     from classifier.faq import FaqMatcher
     from feedback.db import SessionFactory
     from feedback.responses import Tagger
+
+log = logging.getLogger("pcnbot")
 
 __all__ = [
     "Deps",
@@ -37,15 +41,35 @@ class StartupError(RuntimeError):
 
 class FaqHolder:
     """The FAQ matcher, built on first use (commands that never answer questions do not
-    pay for it) and rebuilt by ``reload()`` when the FAQ changes, without a restart."""
+    pay for it) and rebuilt when config/faq.yaml changes (checked at most every few
+    seconds), so an approved answer is live without a restart."""
+
+    CHECK_EVERY = 3.0
 
     def __init__(self, settings: Settings, matcher: FaqMatcher | None = None) -> None:
         self._settings = settings
         self._matcher = matcher
         self._lock = threading.Lock()
+        self._stamp = self._file_stamp()
+        self._checked = time.monotonic()
+
+    def _file_stamp(self) -> float:
+        try:
+            return self._settings.faq_path.stat().st_mtime
+        except OSError:
+            return 0.0
 
     @property
     def matcher(self) -> FaqMatcher:
+        if self._matcher is not None and time.monotonic() - self._checked > self.CHECK_EVERY:
+            self._checked = time.monotonic()
+            stamp = self._file_stamp()
+            if stamp != self._stamp:
+                self._stamp = stamp
+                try:
+                    self.reload()
+                except StartupError as exc:
+                    log.error("the changed FAQ could not be loaded; keeping the old one: %s", exc)
         if self._matcher is None:
             with self._lock:
                 if self._matcher is None:
@@ -53,9 +77,11 @@ class FaqHolder:
         return self._matcher
 
     def reload(self) -> FaqMatcher:
+        stamp = self._file_stamp()
         fresh = load_matcher(self._settings)
         with self._lock:
             self._matcher = fresh
+            self._stamp = stamp
         return fresh
 
 

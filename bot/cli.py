@@ -81,6 +81,9 @@ def _parser() -> argparse.ArgumentParser:
     faq = sub.add_parser("faq", help="FAQ maintenance")
     faq_sub = faq.add_subparsers(dest="faq_command", metavar="ACTION", required=True)
     faq_sub.add_parser("check", help="validate config/faq.yaml and glossary.yaml")
+    faq_sub.add_parser("pending", help="list answers negotiators drafted, awaiting approval")
+    approve = faq_sub.add_parser("approve", help="add a drafted answer to config/faq.yaml")
+    approve.add_argument("id", type=int)
     calibrate = faq_sub.add_parser(
         "calibrate", help="fit the answer/abstain model on the tune split of the dev questions"
     )
@@ -180,7 +183,44 @@ def cmd_db(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_faq_queue(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
+    from classifier.faq_content import FaqContentError
+    from classifier.faq_editing import append_entry
+    from feedback.errors import FeedbackError
+    from feedback.faq_drafts import mark_approved, pending_drafts
+
+    from .bootstrap import opened_deps
+
+    with opened_deps(settings) as deps:
+        drafts = pending_drafts(deps.sessions)
+        if args.faq_command == "pending":
+            if not drafts:
+                print("no drafts waiting", file=out)
+            for d in drafts:
+                print(
+                    f"#{d.id} by {d.created_by} on {d.created_at:%Y-%m-%d}\n"
+                    f"  Q: {d.question}\n  A: {d.answer}\n  Source: {d.source}",
+                    file=out,
+                )
+            return EXIT_OK
+        draft = next((d for d in drafts if d.id == args.id), None)
+        if draft is None:
+            raise UserError(f"there is no pending draft #{args.id}; see `pcnbot faq pending`")
+        try:
+            entry_id = append_entry(settings.faq_path, draft.question, draft.answer, draft.source)
+            mark_approved(deps.sessions, draft.id, entry_id)
+        except (FaqContentError, FeedbackError) as exc:
+            raise UserError(str(exc)) from exc
+    print(
+        f"added {entry_id} to {settings.faq_path}; running pcnbot picks it up within seconds",
+        file=out,
+    )
+    return EXIT_OK
+
+
 def cmd_faq(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
+    if args.faq_command in ("pending", "approve"):
+        return cmd_faq_queue(settings, args, out)
 
     from classifier.faq_calibration import fit_calibration, load_questions, save_calibration
     from classifier.faq_content import FaqContentError, load_faq, load_glossary

@@ -194,12 +194,14 @@ class PcnbotServer:
         message: dict[str, Any] | None = None,
         channel: str = "D0GP00001",
         ephemeral: bool = False,
+        user: str = USER_ID,
+        selected: str | None = None,
         **kwargs: Any,
     ) -> HttpResult:
         payload = {
             "type": "block_actions",
             "team": {"id": TEAM_ID, "domain": "pcn"},
-            "user": {"id": USER_ID, "team_id": TEAM_ID},
+            "user": {"id": user, "team_id": TEAM_ID},
             "api_app_id": "A0PCNBOT1",
             "token": "legacy",
             "trigger_id": "1.2.3",
@@ -223,6 +225,9 @@ class PcnbotServer:
         }
         if message is not None:
             payload["message"] = message
+        if selected is not None:
+            payload["actions"][0]["selected_option"] = {"value": selected}  # type: ignore[index]
+            payload["actions"][0]["type"] = "overflow"  # type: ignore[index]
         body = urlencode({"payload": json.dumps(payload)})
         return self.post(body, "application/x-www-form-urlencoded", **kwargs)
 

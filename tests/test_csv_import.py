@@ -25,6 +25,7 @@ def run(deps: Deps, *argv: str) -> tuple[int, str, str]:
         "PCNBOT_DATABASE_URL": deps.settings.database_url,
         "PCNBOT_SECRET_KEY": "test-secret-key-0123456789",
         "PCNBOT_WORKSPACE_ID": WS,
+        "PCNBOT_CONFIG_DIR": str(deps.settings.config_dir),
     }
     out, err = io.StringIO(), io.StringIO()
     code = main(list(argv), environ=environ, out=out, err=err)

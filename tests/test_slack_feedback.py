@@ -85,9 +85,15 @@ class TestCreatingAndAnnouncing:
         [post] = slack.of("chat.postMessage")
         assert post.payload["channel"] == "C0GENERAL"
         assert "Leeds contract roadshow" in all_text(post.payload["blocks"])
-        with deps.sessions() as session:
-            target = session.get(Target, target_id)
-            assert target is not None and target.announce_channel == "C0GENERAL"
+        deadline = time.monotonic() + 5  # the listener records the post after Slack answers
+        while True:
+            with deps.sessions() as session:
+                target = session.get(Target, target_id)
+                assert target is not None
+            if target.announce_channel or time.monotonic() > deadline:
+                break
+            time.sleep(0.02)
+        assert target.announce_channel == "C0GENERAL"
 
     def test_an_article_is_registered_and_announced(
         self, server: PcnbotServer, slack: FakeSlackApi

@@ -6,7 +6,7 @@ from slack_bolt import App
 
 from ..bootstrap import Deps
 from ..roles import NegotiatorDirectory
-from . import actions, commands, events, feedback
+from . import actions, commands, digest, events, feedback
 
 __all__ = ["register_all"]
 
@@ -16,3 +16,4 @@ def register_all(app: App, deps: Deps, roles: NegotiatorDirectory) -> None:
     commands.register(app, deps, roles)
     actions.register(app, deps)
     feedback.register(app, deps, roles)
+    digest.register(app, deps, roles)

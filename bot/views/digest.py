@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from feedback.digest import Digest, ThemeSummary
 
+from .. import ids
 from .faq_answer import SlackMessage
 from .mrkdwn import escape_mrkdwn, truncate
 
-__all__ = ["digest_messages"]
+__all__ = ["answer_modal", "digest_messages", "retag_modal"]
 
 Block = dict[str, Any]
 _MAX_BLOCKS = 45  # Slack allows 50 per message; keep a margin
@@ -62,7 +64,28 @@ def _theme_message(theme: ThemeSummary, min_group: int) -> SlackMessage:
     if theme.too_few:
         blocks.append(_section(f"_Too few responses to show (fewer than {min_group})._"))
     for quote in theme.quotes:
-        blocks.append(_section("> " + escape_mrkdwn(quote.text)))
+        blocks.append(
+            {
+                **_section("> " + escape_mrkdwn(quote.text)),
+                "accessory": {
+                    "type": "overflow",
+                    "action_id": ids.DIGEST_QUOTE,
+                    "options": [
+                        {
+                            "text": {"type": "plain_text", "text": "Re-tag themes"},
+                            "value": f"retag:{quote.response_id}",
+                        },
+                        {
+                            "text": {
+                                "type": "plain_text",
+                                "text": "Hide (offensive or identifying)",
+                            },
+                            "value": f"hide:{quote.response_id}",
+                        },
+                    ],
+                },
+            }
+        )
     if theme.phrases:
         blocks.append(
             {
@@ -110,3 +133,59 @@ def digest_messages(digest: Digest) -> list[SlackMessage]:
     messages += [_theme_message(t, digest.min_group) for t in digest.themes]
     messages += [_ratings_message(digest), _questions_message(digest)]
     return [SlackMessage(m.text, m.blocks[:_MAX_BLOCKS]) for m in messages]
+
+
+def retag_modal(response_id: int, themes: list[tuple[str, str]], current: tuple[str, ...]) -> Block:
+    options = [
+        {"text": {"type": "plain_text", "text": label}, "value": name} for name, label in themes
+    ]
+    element: Block = {"type": "checkboxes", "action_id": ids.VALUE, "options": options}
+    chosen = [o for o in options if o["value"] in current]
+    if chosen:
+        element["initial_options"] = chosen
+    return {
+        "type": "modal",
+        "callback_id": ids.RETAG_MODAL,
+        "private_metadata": json.dumps({"response": response_id}),
+        "title": {"type": "plain_text", "text": "Re-tag comment"},
+        "submit": {"type": "plain_text", "text": "Save"},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": ids.THEMES_INPUT,
+                "optional": True,
+                "label": {"type": "plain_text", "text": "Themes (none is fine)"},
+                "element": element,
+            }
+        ],
+    }
+
+
+def answer_modal(question: str) -> Block:
+    def field(block_id: str, label: str, multiline: bool, limit: int, value: str = "") -> Block:
+        element: Block = {
+            "type": "plain_text_input",
+            "action_id": ids.VALUE,
+            "multiline": multiline,
+            "max_length": limit,
+        }
+        if value:
+            element["initial_value"] = value[:limit]
+        return {
+            "type": "input",
+            "block_id": block_id,
+            "label": {"type": "plain_text", "text": label},
+            "element": element,
+        }
+
+    return {
+        "type": "modal",
+        "callback_id": ids.ANSWER_MODAL,
+        "title": {"type": "plain_text", "text": "Answer for the FAQ"},
+        "submit": {"type": "plain_text", "text": "Add to review"},
+        "blocks": [
+            field(ids.QUESTION_INPUT, "Question", False, 500, question),
+            field(ids.ANSWER_INPUT, "Answer (120 words at most)", True, 1200),
+            field(ids.SOURCE_INPUT, "Source (article or document title)", False, 300),
+        ],
+    }

@@ -1,0 +1,72 @@
+"""Negotiators' corrections: re-tagging a comment's themes, hiding a comment."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from .db import SessionFactory
+from .errors import FeedbackError
+from .models import CommentTheme, Response, ThemeCorrection
+
+__all__ = ["current_themes", "hide_response", "retag_response"]
+
+
+def _response(session: object, workspace_id: str | None, response_id: int) -> Response:
+    row = session.get(Response, response_id)  # type: ignore[attr-defined]
+    if row is None or (workspace_id is not None and row.workspace_id != workspace_id):
+        raise FeedbackError(f"There is no comment number {response_id}.")
+    if row.comment is None:
+        raise FeedbackError(f"Response {response_id} is a rating without a comment.")
+    return row
+
+
+def retag_response(
+    sessions: SessionFactory,
+    workspace_id: str | None,
+    response_id: int,
+    themes: Sequence[str],
+    known: Sequence[str],
+    corrected_by: str,
+) -> tuple[str, ...]:
+    """Store a negotiator's themes for a comment (they win over the model and train the
+    next one). ``known`` is every theme name, in order; unknown names are refused."""
+    unknown = [t for t in themes if t not in known]
+    if unknown:
+        raise FeedbackError(f"Unknown theme {unknown[0]!r}; the themes are {', '.join(known)}.")
+    ordered = tuple(t for t in known if t in set(themes))
+    with sessions.begin() as session:
+        _response(session, workspace_id, response_id)
+        correction = session.get(ThemeCorrection, response_id)
+        if correction is None:
+            correction = ThemeCorrection(
+                response_id=response_id, themes="", corrected_by="", corrected_at=datetime.now(UTC)
+            )
+            session.add(correction)
+        correction.themes = ",".join(ordered)
+        correction.corrected_by = corrected_by[:64]
+        correction.corrected_at = datetime.now(UTC)
+    return ordered
+
+
+def current_themes(sessions: SessionFactory, response_id: int) -> tuple[str, ...]:
+    """The themes a comment counts under now: the correction if any, else the model's."""
+    with sessions() as session:
+        correction = session.get(ThemeCorrection, response_id)
+        if correction is not None:
+            return tuple(t for t in correction.themes.split(",") if t)
+        return tuple(
+            session.scalars(
+                select(CommentTheme.theme).where(
+                    CommentTheme.response_id == response_id, CommentTheme.applies.is_(True)
+                )
+            )
+        )
+
+
+def hide_response(sessions: SessionFactory, workspace_id: str | None, response_id: int) -> None:
+    """Hide an offensive or identifying comment from every later digest and export."""
+    with sessions.begin() as session:
+        _response(session, workspace_id, response_id).hidden = True
