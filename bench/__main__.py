@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import cold_start, faq_accuracy, faq_latency, feedback_store
+from . import cold_start, faq_accuracy, faq_latency, feedback_store, theme_classifier
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 HEADER = """# pcnbot benchmarks
@@ -241,6 +241,7 @@ BENCHMARKS: dict[str, tuple[str, Callable[[], Report]]] = {
     "faq_latency": ("FAQ latency", faq_latency_report),
     "cold_start": ("Cold start of `pcnbot ask`", cold_start_report),
     "feedback_store": ("Storing feedback", feedback_store_report),
+    "theme_classifier": ("Theme classifier", theme_classifier.report),
 }
 
 
