@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
     from classifier.faq import FaqMatcher
     from feedback.db import SessionFactory
-    from feedback.responses import Tagger
+
+    from .tagging import ThemeTagger
 
 log = logging.getLogger("pcnbot")
 
@@ -92,7 +93,7 @@ class Deps:
     sessions: SessionFactory
     faq: FaqHolder
     secret: bytes
-    tagger: Tagger | None = None
+    tagger: ThemeTagger | None = None
     theme_names: tuple[str, ...] = ()
 
     @property
@@ -162,6 +163,7 @@ def build_deps(
     engine: Engine | None = None,
     matcher: FaqMatcher | None = None,
     upgrade: bool = True,
+    with_tagger: bool = True,
 ) -> Deps:
     """Connect the database (upgrading its schema), load the FAQ and the secret key."""
     from sqlalchemy.exc import SQLAlchemyError
@@ -181,10 +183,16 @@ def build_deps(
                 f"cannot reach or upgrade the database at "
                 f"{engine.url.render_as_string(hide_password=True)}: {exc.__class__.__name__}"
             ) from exc
+    from .digests import theme_labels
+    from .tagging import ThemeTagger
+
+    sessions = make_session_factory(engine)
     return Deps(
         settings=settings,
         engine=engine,
-        sessions=make_session_factory(engine),
+        sessions=sessions,
         faq=FaqHolder(settings, matcher),
         secret=load_secret(settings),
+        tagger=ThemeTagger(settings, sessions) if with_tagger else None,
+        theme_names=tuple(name for name, _ in theme_labels(settings)),
     )

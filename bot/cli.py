@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import feedback_commands
+from . import feedback_commands, theme_commands
 from .errors import UserError
 from .settings import Settings, SettingsError, load_settings
 
@@ -68,6 +68,12 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     feedback_commands.add_parsers(sub)
+    theme_commands.add_parsers(sub)
+
+    demo = sub.add_parser(
+        "demo", help="fill a demo database with ten weeks of feedback and print the digest"
+    )
+    demo.add_argument("--database", type=Path, help="SQLite file (default var/demo.db)")
 
     digest = sub.add_parser("digest", help="the weekly digest of what GPs said")
     digest.add_argument("--week", help="ISO week like 2026-W47 (default: last full week)")
@@ -131,6 +137,8 @@ def cmd_chat(settings: Settings, out: TextIO) -> int:
     from .console import Console
 
     with opened_deps(settings) as deps:
+        if deps.tagger is not None:
+            deps.tagger.ensure_model(out)
         Console(deps, out=out).run()
     return EXIT_OK
 
@@ -157,6 +165,8 @@ def cmd_serve(
     if not 0 < port < 65536:
         raise UserError(f"--port {port}: must be between 1 and 65535")
     deps = build_deps(settings)
+    if deps.tagger is not None:
+        deps.tagger.ensure_model(sys.stderr)
     app = create_app(settings, deps)
     if scheduler:
         from .scheduler import build_scheduler
@@ -323,6 +333,12 @@ def main(
             return cmd_db(settings, args, out)
         if args.command == "faq":
             return cmd_faq(settings, args, out)
+        if args.command in theme_commands.COMMANDS:
+            return theme_commands.run(args, settings, out, err, stdin)
+        if args.command == "demo":
+            from .demo import run_demo
+
+            return run_demo(settings, out, database=args.database)
         if args.command == "digest":
             return cmd_digest(settings, args, out)
         if args.command in FEEDBACK_COMMANDS:

@@ -34,6 +34,7 @@ class QuestionRecord:
     score: float
     answered: bool
     reason: str
+    asked_at: datetime | None = None  # default: now
 
 
 def record_question(sessions: SessionFactory, record: QuestionRecord) -> int:
@@ -48,7 +49,7 @@ def record_question(sessions: SessionFactory, record: QuestionRecord) -> int:
         answered=record.answered,
         reason=record.reason,
         helpful=None,
-        asked_at=datetime.now(UTC),
+        asked_at=record.asked_at or datetime.now(UTC),
     )
     with sessions.begin() as session:
         session.add(row)

@@ -94,6 +94,6 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 
 @pytest.fixture
 def deps(settings: Settings, matcher: FaqMatcher) -> Iterator[Deps]:
-    built = build_deps(settings, matcher=matcher)
+    built = build_deps(settings, matcher=matcher, with_tagger=False)
     yield built
     built.engine.dispose()
