@@ -13,7 +13,14 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import cold_start, faq_accuracy, faq_latency, feedback_store, theme_classifier
+from . import (
+    cold_start,
+    digest_build,
+    faq_accuracy,
+    faq_latency,
+    feedback_store,
+    theme_classifier,
+)
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 HEADER = """# pcnbot benchmarks
@@ -236,11 +243,52 @@ def feedback_store_report() -> Report:
     return "\n\n".join([rows, targets, notes]) + skipped, ""
 
 
+def digest_build_report() -> Report:
+    result = digest_build.run()
+    rows = table(
+        ["database", "stored comments", "digest build (median of 3)", "baseline: load all"],
+        [
+            [
+                r.database,
+                f"{r.stored:,}",
+                f"{r.seconds * 1000:.0f} ms",
+                f"{r.baseline_seconds * 1000:.0f} ms" if r.baseline_seconds is not None else "-",
+            ]
+            for r in result.rows
+        ],
+    )
+    checks = []
+    for database in sorted({r.database for r in result.rows}):
+        largest = max(r.seconds for r in result.rows if r.database == database)
+        ratio = result.ratio(database)
+        checks.append(
+            [
+                f"{database}: build <= {digest_build.TARGET_SECONDS:.0f} s at 1,000,000",
+                f"{largest:.2f} s",
+                met(largest <= digest_build.TARGET_SECONDS),
+            ]
+        )
+        if ratio is not None:
+            checks.append(
+                [
+                    f"{database}: time(1,000,000) / time(10,000) <= "
+                    f"{digest_build.TARGET_RATIO:.0f}",
+                    f"{ratio:.2f}",
+                    met(ratio <= digest_build.TARGET_RATIO),
+                ]
+            )
+    targets = table(["target", "measured", "status"], checks)
+    notes = (digest_build.__doc__ or "").split("\n\n", 1)[1].strip()
+    skipped = "".join(f"\n\nSkipped: {s}." for s in result.skipped)
+    return "\n\n".join([rows, targets, notes]) + skipped, ""
+
+
 BENCHMARKS: dict[str, tuple[str, Callable[[], Report]]] = {
     "faq_accuracy": ("FAQ accuracy", faq_accuracy_report),
     "faq_latency": ("FAQ latency", faq_latency_report),
     "cold_start": ("Cold start of `pcnbot ask`", cold_start_report),
     "feedback_store": ("Storing feedback", feedback_store_report),
+    "digest_build": ("Building the weekly digest", digest_build_report),
     "theme_classifier": ("Theme classifier", theme_classifier.report),
 }
 

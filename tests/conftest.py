@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from bot.bootstrap import Deps, build_deps, load_matcher
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 from classifier.faq import FaqMatcher
+from tests.fake_slack import FakeSlackApi
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
@@ -33,6 +34,14 @@ def make_settings(tmp_path: Path, **overrides: str) -> Settings:
         **overrides,
     }
     return load_settings(environ)
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlackApi]:
+    """A fake Slack Web API on 127.0.0.1 that records every call."""
+    api = FakeSlackApi().start()
+    yield api
+    api.stop()
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
@@ -21,13 +20,6 @@ from tests.fake_slack import FakeSlackApi
 MONDAY_0700 = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # UK is on GMT in November
 MONDAY_0801 = datetime(2026, 11, 23, 8, 1, tzinfo=UTC)
 WEDNESDAY = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def slack() -> Iterator[FakeSlackApi]:
-    api = FakeSlackApi().start()
-    yield api
-    api.stop()
 
 
 @pytest.fixture

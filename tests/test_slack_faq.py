@@ -16,13 +16,6 @@ from tests.slack_requests import USER_ID, PcnbotServer
 
 
 @pytest.fixture
-def slack() -> Iterator[FakeSlackApi]:
-    api = FakeSlackApi().start()
-    yield api
-    api.stop()
-
-
-@pytest.fixture
 def server(deps: Deps, slack: FakeSlackApi) -> Iterator[PcnbotServer]:
     running = PcnbotServer(deps, slack, SIGNING_SECRET)
     yield running

@@ -20,13 +20,6 @@ NEGOTIATOR = "U0NEG0001"
 
 
 @pytest.fixture
-def slack() -> Iterator[FakeSlackApi]:
-    api = FakeSlackApi().start()
-    yield api
-    api.stop()
-
-
-@pytest.fixture
 def server(deps: Deps, slack: FakeSlackApi) -> Iterator[PcnbotServer]:
     running = PcnbotServer(deps, slack, SIGNING_SECRET, negotiators=(NEGOTIATOR,))
     yield running
