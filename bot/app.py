@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
 )
 
 from feedback.questions import claim_event
@@ -27,7 +28,8 @@ log = logging.getLogger("pcnbot.slack")
 
 def make_web_client(settings: Settings) -> WebClient:
     """A Web API client for the bot token, pointed at PCNBOT_SLACK_API_URL when set, that
-    waits and retries on HTTP 429 (honouring Retry-After) and on dropped connections."""
+    waits and retries on HTTP 429 (honouring Retry-After), on Slack's 500/503 (with
+    backoff) and on dropped connections."""
     kwargs: dict[str, Any] = {"token": settings.slack_bot_token}
     if settings.slack_api_url:
         kwargs["base_url"] = settings.slack_api_url
@@ -35,6 +37,7 @@ def make_web_client(settings: Settings) -> WebClient:
     client.retry_handlers = [
         ConnectionErrorRetryHandler(max_retry_count=2),
         RateLimitErrorRetryHandler(max_retry_count=3),
+        ServerErrorRetryHandler(max_retry_count=2),
     ]
     return client
 

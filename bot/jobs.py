@@ -29,6 +29,7 @@ __all__ = [
     "digest_destinations",
     "post_digest",
     "prune_old_feedback",
+    "retrain_themes",
     "scheduled_moment",
     "send_due_digests",
     "send_reminders",
@@ -154,3 +155,14 @@ def send_reminders(deps: Deps, client: WebClient, now: datetime) -> int:
 def prune_old_feedback(deps: Deps, now: datetime, months: int = RETENTION_MONTHS) -> str:
     removed = prune_before(deps.sessions, now - timedelta(days=round(months * 30.4375)))
     return f"pruned {removed.responses} responses and {removed.questions} questions"
+
+
+def retrain_themes(deps: Deps) -> str:
+    """The weekly retrain: training data plus the week's corrections; the new model goes
+    live only if its held-out macro F1 is not worse than the active one's."""
+    from .tagging import train_and_promote
+
+    version, promotion, corrections = train_and_promote(deps.settings, deps.sessions)
+    if promotion.promoted and deps.tagger is not None:
+        deps.tagger.reset()
+    return f"v{version:04d} ({corrections} corrections): {promotion.reason}"

@@ -1,6 +1,7 @@
 """The schedule inside `pcnbot serve` (APScheduler 3.x): weekly digest, roadshow reminders,
-monthly retention prune. Each job logs its failure and never stops the scheduler; the
-database claims make it safe for several processes to run the same schedule."""
+monthly retention prune, weekly retrain of the theme model. Each job logs its failure and
+never stops the scheduler; the database claims make it safe for several processes to run
+the same schedule."""
 
 from __future__ import annotations
 
@@ -63,6 +64,13 @@ def build_scheduler(
         safe("retention prune", lambda: jobs.prune_old_feedback(deps, clock())),
         CronTrigger(day=1, hour=3, minute=30, timezone=settings.timezone),
         id="retention_prune",
+        replace_existing=True,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        safe("weekly retrain", lambda: jobs.retrain_themes(deps)),
+        CronTrigger(day_of_week="sun", hour=3, minute=0, timezone=settings.timezone),
+        id="weekly_retrain",
         replace_existing=True,
         coalesce=True,
     )

@@ -295,3 +295,37 @@ class TestPosting:
             assert len([p for p in slack.of("chat.postMessage") if p.payload.get("thread_ts")]) == 6
         finally:
             slack.stop()
+
+
+def test_a_server_error_is_retried_without_a_second_header(deps: Deps, target: int) -> None:
+    from dataclasses import replace
+
+    from bot.app import make_web_client
+    from bot.jobs import post_digest
+    from tests.fake_slack import FakeSlackApi
+
+    slack = FakeSlackApi().start()
+    slack.scripted["chat.postMessage"] = [(500, {"ok": False, "error": "internal_error"})]
+    try:
+        client = make_web_client(replace(deps.settings, slack_api_url=slack.base_url))
+        post_digest(client, "C0DIGEST1", digest_for(deps, WEEK, workspace_id=WS), None)
+        accepted = [c for c in slack.of("chat.postMessage") if "thread_ts" not in c.payload]
+        assert len(accepted) == 2  # the 500 and its retry; Slack stored only the second
+    finally:
+        slack.stop()
+
+
+def test_a_chart_that_cannot_be_drawn_leaves_the_digest_intact(
+    deps: Deps, target: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import matplotlib.pyplot
+
+    from bot.chart import theme_chart
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr(matplotlib.pyplot, "subplots", broken)
+    digest = digest_for(deps, WEEK, workspace_id=WS)
+    assert theme_chart(digest) is None
+    assert "What GPs said" in render(digest, "html", None)

@@ -117,5 +117,11 @@ def test_a_failing_job_is_logged_and_does_not_raise(caplog: pytest.LogCaptureFix
 def test_the_schedule_has_its_jobs_on_uk_time(digest_deps: Deps) -> None:
     scheduler = build_scheduler(digest_deps, make_web_client(digest_deps.settings))
     ids = {job.id for job in scheduler.get_jobs()}
-    assert {"weekly_digest", "roadshow_reminders", "retention_prune", "digest_catch_up"} <= ids
+    assert {
+        "weekly_digest",
+        "roadshow_reminders",
+        "retention_prune",
+        "digest_catch_up",
+        "weekly_retrain",
+    } <= ids
     assert str(scheduler.timezone) == "Europe/London"
