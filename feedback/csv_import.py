@@ -229,20 +229,22 @@ def import_rows(
             raise UnknownTarget(target_id)
         if not target.is_open:
             raise ClosedTarget(target.title)
+        # What the target already holds, read once: a query per batch inside this one
+        # transaction would be planned against a table the planner thinks is empty.
+        existing = {
+            key: (rating, comment)
+            for key, rating, comment in session.execute(
+                select(Response.respondent_key, Response.rating, Response.comment).where(
+                    Response.target_id == target_id
+                )
+            )
+        }
         for start in range(0, len(rows), batch):
             chunk = rows[start : start + batch]
             keys = [
                 _key(secret, workspace_id, target_id, identity)
                 for identity in identities[start : start + batch]
             ]
-            existing = {
-                r.respondent_key: r
-                for r in session.scalars(
-                    select(Response).where(
-                        Response.target_id == target_id, Response.respondent_key.in_(keys)
-                    )
-                )
-            }
             texts = [row.comment for row in chunk if row.comment]
             tagged = iter(tagger(texts)) if (tagger is not None and texts) else iter(())
             fresh: dict[str, tuple[dict[str, object], CommentTags | None]] = {}
@@ -255,7 +257,7 @@ def import_rows(
                     fresh[key] = (_new_values(row, key, target_id, workspace_id, tags), tags)
                     added += 1
                     continue
-                if (before.rating, before.comment) == (row.rating, row.comment):
+                if before == (row.rating, row.comment):
                     unchanged += 1
                     continue
                 submission = Submission(
@@ -270,8 +272,10 @@ def import_rows(
                     submitted_at=row.submitted_at,
                 )
                 upsert_response(session, submission, row.rating, row.comment, tags)
+                existing[key] = (row.rating, row.comment)
                 updated += 1
             _insert_new(session, list(fresh.values()))
+            existing.update({k: (v["rating"], v["comment"]) for k, (v, _) in fresh.items()})
             if progress is not None:
                 progress(min(start + batch, len(rows)), len(rows))
     return ImportResult(added=added, updated=updated, unchanged=unchanged)
@@ -303,15 +307,13 @@ def _insert_new(session: Session, rows: list[tuple[dict[str, object], CommentTag
     """Insert new responses with one multi-row INSERT, then their theme scores."""
     if not rows:
         return
-    session.execute(insert(Response), [values for values, _ in rows])
     tagged = {values["respondent_key"]: tags for values, tags in rows if tags is not None}
     if not tagged:
+        session.execute(insert(Response), [values for values, _ in rows])
         return
-    target_id = rows[0][0]["target_id"]
     ids = session.execute(
-        select(Response.respondent_key, Response.id).where(
-            Response.target_id == target_id, Response.respondent_key.in_(list(tagged))
-        )
+        insert(Response).returning(Response.respondent_key, Response.id),
+        [values for values, _ in rows],
     ).all()
     themes = [
         {
@@ -321,6 +323,7 @@ def _insert_new(session: Session, rows: list[tuple[dict[str, object], CommentTag
             "applies": theme in tagged[key].themes,
         }
         for key, response_id in ids
+        if key in tagged
         for theme, score in tagged[key].scores.items()
     ]
     if themes:
