@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -172,8 +172,9 @@ class Ranking:
     """Every entry's component scores for one question, plus question-level facts."""
 
     components: np.ndarray  # shape (n_entries, len(COMPONENTS))
-    coverage: np.ndarray  # shape (n_entries,)
-    uncovered: np.ndarray  # shape (n_entries,)
+    #: entry index -> (idf-weighted share of the question's words the entry knows,
+    #: weight of the most specific question word it does not know); asked for the top only
+    coverage_of: Callable[[int], tuple[float, float]]
     type_mismatch: np.ndarray  # shape (n_entries,): 1 where the answer lacks what is asked
     scope: tuple[float, float]
     known_share: float
@@ -195,8 +196,7 @@ class Ranking:
                 self.components[top, 0],
                 self.components[top, 1],
                 self.components[top, 2],
-                self.coverage[top],
-                self.uncovered[top],
+                *self.coverage_of(top),
                 self.type_mismatch[top],
                 self.scope[0],
                 self.scope[1],
@@ -289,7 +289,10 @@ class _Terms:
         self.max_phrase = max((len(p) for p in self.phrases), default=1)
 
     def __call__(self, text: str) -> list[str]:
-        tokens = content_tokens(tokenize(text))
+        return self.from_tokens(content_tokens(tokenize(text)))
+
+    def from_tokens(self, tokens: list[str]) -> list[str]:
+        """Terms of already tokenized content words (see ``content_tokens``)."""
         if self.spelling is not None:
             tokens = [self.spelling.correct(t) or t for t in tokens]
         stems = [stem(t) for t in tokens]
@@ -370,20 +373,23 @@ class FaqMatcher:
         )
         tags = sorted({t for e in self.entries for t in e.tags})
         self._tags = np.array([[t in e.tags for t in tags] for e in self.entries], dtype=float)
-        # Which entries know each word (in their phrasings or answer): for coverage.
-        self._knowers: dict[str, np.ndarray] = {}
+        # The words each entry knows (in its phrasings or answer): for coverage.
+        known: list[set[str]] = [set() for _ in self.entries]
         for term, index in self._words.vocabulary.items():
             if " " not in term:
-                self._knowers[term] = np.union1d(
+                for entry in np.union1d(
                     self._entry_words.documents_with(index),
                     self._answer_words.documents_with(index),
-                )
+                ).tolist():
+                    known[entry].add(term)
+        self._known = [frozenset(words) for words in known]
 
     def rank(self, text: str) -> Ranking:
         """Component scores of every entry for ``text`` (no decision)."""
-        all_terms = self._terms(text)
+        tokens = content_tokens(tokenize(text))
+        all_terms = self._terms.from_tokens(tokens)
         query_words = self._words.vector(all_terms)
-        query_chars = self._chars.vector(char_wb_ngrams(_chars(text)))
+        query_chars = self._chars.vector(char_wb_ngrams(" ".join(tokens)))
         phrasing_words = np.maximum.reduceat(
             self._phrasing_words.similarities(query_words), self._starts
         )
@@ -401,13 +407,11 @@ class FaqMatcher:
         weights = [self._words.idf_of(t) for t in content]
         total_weight = sum(weights)
         unknown = sum(w for t, w in zip(content, weights, strict=True) if t not in self._words)
-        coverage, uncovered = self._coverage(content, total_weight)
         kind = expected_answer_type(clean_text(text))
         mismatch = (~self._answer_has[kind]).astype(float) if kind else np.zeros(len(self.entries))
         return Ranking(
             components=components,
-            coverage=coverage,
-            uncovered=uncovered,
+            coverage_of=lambda entry: self._coverage(entry, content, total_weight),
             type_mismatch=mismatch,
             scope=self._scope.signals(all_terms),
             known_share=sum(t in self._words for t in content) / len(content) if content else 0.0,
@@ -415,23 +419,21 @@ class FaqMatcher:
             n_terms=len(content),
         )
 
-    def _coverage(self, terms: list[str], total_weight: float) -> tuple[np.ndarray, np.ndarray]:
-        """Per entry: the idf-weighted share of the question's words the entry knows, and
-        the weight (idf / max idf) of the most specific question word it does not know."""
-        n = len(self.entries)
+    def _coverage(self, entry: int, terms: list[str], total_weight: float) -> tuple[float, float]:
+        """The idf-weighted share of the question's words that ``entry`` knows, and the
+        weight (idf / max idf) of the most specific question word it does not know."""
         if not total_weight:
-            return np.zeros(n), np.ones(n)
-        distinct = sorted(set(terms))
-        idf = np.array([self._words.idf_of(t) for t in distinct])
-        counts = np.array([terms.count(t) for t in distinct])
-        known = np.zeros((n, len(distinct)))
-        for column, term in enumerate(distinct):
-            knowers = self._knowers.get(term)
-            if knowers is not None:
-                known[knowers, column] = 1.0
-        coverage = known @ (idf * counts) / total_weight
-        uncovered = ((1.0 - known) * idf).max(axis=1) / self._words.max_idf
-        return coverage, uncovered
+            return 0.0, 1.0
+        known = self._known[entry]
+        covered = 0.0
+        missing = 0.0
+        for term in terms:
+            idf = self._words.idf_of(term)
+            if term in known:
+                covered += idf
+            else:
+                missing = max(missing, idf)
+        return covered / total_weight, missing / self._words.max_idf
 
     def ask(self, question: str) -> FaqAnswer:
         """Answer ``question`` with an entry, a glossary term, or an honest abstention."""

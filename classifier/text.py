@@ -38,8 +38,10 @@ _SPACES = re.compile(r"\s+")
 def clean_text(text: str) -> str:
     """Normalise user text: Unicode NFKC, no control characters, no Slack or
     HTML markup, single spaces, at most ``MAX_TEXT_CHARS`` characters."""
-    text = unicodedata.normalize("NFKC", text[: MAX_TEXT_CHARS * 2])
-    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    text = text[: MAX_TEXT_CHARS * 2]
+    if not (text.isascii() and text.isprintable()):  # printable ASCII needs neither step
+        text = unicodedata.normalize("NFKC", text)
+        text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
     text = _SLACK_MARKUP.sub(lambda m: f" {m.group(1) or ''} ", text)
     text = _HTML_TAG.sub(" ", text)
     text = text.replace("’", "'").replace("‘", "'")
