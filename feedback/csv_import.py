@@ -29,6 +29,7 @@ from .responses import (
     Submission,
     Tagger,
     clean_comment,
+    joined_themes,
     parse_rating,
     upsert_response,
 )
@@ -300,6 +301,7 @@ def _new_values(
         "hidden": False,
         "sentiment": tags.sentiment if tags else None,
         "model_version": tags.model_version if tags else None,
+        "themes_applied": joined_themes(tags.themes) if tags else None,
     }
 
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Select, and_, func, not_, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from .db import SessionFactory
-from .models import AskedQuestion, CommentTheme, Response, Target, ThemeCorrection
+from .models import AskedQuestion, CommentTheme, Response, Target
 from .weeks import Week
 
 __all__ = [
@@ -167,79 +167,38 @@ def _in_week(query: Select[Any], workspace_id: str, start: datetime, end: dateti
     )
 
 
-def _corrected_has(theme: str) -> Any:
-    return ("," + ThemeCorrection.themes + ",").like(f"%,{theme},%")
+def _has(theme: str) -> Any:
+    return Response.themes_applied.like(f"%,{theme},%")
 
 
 def _theme_counts(
     session: Session, workspace_id: str, start: datetime, end: datetime, themes: Sequence[str]
 ) -> dict[str, tuple[int, float, int]]:
-    """theme -> (comments, sum of sentiment, comments with sentiment) for one period."""
-    totals = {name: [0, 0.0, 0] for name in themes}
-    by_model = _in_week(
-        select(
-            CommentTheme.theme,
-            func.count(),
-            func.sum(Response.sentiment),
-            func.count(Response.sentiment),
-        )
-        .select_from(Response)
-        .join(CommentTheme, CommentTheme.response_id == Response.id)
-        .outerjoin(ThemeCorrection, ThemeCorrection.response_id == Response.id)
-        .where(
-            ThemeCorrection.response_id.is_(None),
-            CommentTheme.applies.is_(True),
-            Response.comment.is_not(None),
-        )
-        .group_by(CommentTheme.theme),
-        workspace_id,
-        start,
-        end,
-    )
-    for theme, count, total, rated in session.execute(by_model):
-        if theme in totals:
-            totals[theme][0] += count
-            totals[theme][1] += float(total or 0.0)
-            totals[theme][2] += rated
-    by_people = _in_week(
-        select(
-            ThemeCorrection.themes,
-            func.count(),
-            func.sum(Response.sentiment),
-            func.count(Response.sentiment),
-        )
-        .select_from(Response)
-        .join(ThemeCorrection, ThemeCorrection.response_id == Response.id)
-        .group_by(ThemeCorrection.themes),
-        workspace_id,
-        start,
-        end,
-    )
-    for labels, count, total, rated in session.execute(by_people):
-        for theme in (labels or "").split(","):
-            if theme in totals:
-                totals[theme][0] += count
-                totals[theme][1] += float(total or 0.0)
-                totals[theme][2] += rated
-    return {name: (int(v[0]), float(v[1]), int(v[2])) for name, v in totals.items()}
+    """theme -> (comments, sum of sentiment, comments with sentiment) for one period, from
+    the themes kept beside each comment (one index range, no join)."""
+    if not themes:
+        return {}
+    columns = []
+    for theme in themes:
+        columns += [
+            func.count().filter(_has(theme)),
+            func.sum(Response.sentiment).filter(_has(theme)),
+            func.count(Response.sentiment).filter(_has(theme)),
+        ]
+    row = session.execute(
+        _in_week(select(*columns).where(Response.comment.is_not(None)), workspace_id, start, end)
+    ).one()
+    return {
+        theme: (int(row[3 * n] or 0), float(row[3 * n + 1] or 0.0), int(row[3 * n + 2] or 0))
+        for n, theme in enumerate(themes)
+    }
 
 
 def _unthemed(session: Session, workspace_id: str, start: datetime, end: datetime) -> int:
-    applied = (
-        select(CommentTheme.response_id)
-        .where(CommentTheme.response_id == Response.id, CommentTheme.applies.is_(True))
-        .exists()
-    )
     query = _in_week(
-        select(func.count())
-        .select_from(Response)
-        .outerjoin(ThemeCorrection, ThemeCorrection.response_id == Response.id)
-        .where(
+        select(func.count()).where(
             Response.comment.is_not(None),
-            or_(
-                and_(ThemeCorrection.response_id.is_(None), not_(applied)),
-                ThemeCorrection.themes == "",
-            ),
+            or_(Response.themes_applied.is_(None), Response.themes_applied == ","),
         ),
         workspace_id,
         start,
@@ -277,14 +236,7 @@ def _theme_texts(
         .join(
             CommentTheme, and_(CommentTheme.response_id == Response.id, CommentTheme.theme == theme)
         )
-        .outerjoin(ThemeCorrection, ThemeCorrection.response_id == Response.id)
-        .where(
-            Response.comment.is_not(None),
-            or_(
-                and_(ThemeCorrection.response_id.is_(None), CommentTheme.applies.is_(True)),
-                _corrected_has(theme),
-            ),
-        )
+        .where(Response.comment.is_not(None), _has(theme))
         .order_by(CommentTheme.score.desc(), Response.id)
         .limit(limit),
         workspace_id,

@@ -162,6 +162,10 @@ class Response(Base):
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     sentiment: Mapped[float | None] = mapped_column(Float)
     model_version: Mapped[str | None] = mapped_column(String(32))
+    #: The themes the comment counts under now, as ",funding,trust," (a negotiator's
+    #: correction, else the classifier's); "," for none, NULL while unclassified. Kept
+    #: beside the comment so a week's counts need no join.
+    themes_applied: Mapped[str | None] = mapped_column(String(200))
 
     target: Mapped[Target] = relationship(back_populates="responses")
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from .db import SessionFactory
 from .errors import FeedbackError
 from .models import CommentTheme, Response, ThemeCorrection
+from .responses import joined_themes
 
 __all__ = ["current_themes", "hide_response", "retag_response"]
 
@@ -38,7 +39,8 @@ def retag_response(
         raise FeedbackError(f"Unknown theme {unknown[0]!r}; the themes are {', '.join(known)}.")
     ordered = tuple(t for t in known if t in set(themes))
     with sessions.begin() as session:
-        _response(session, workspace_id, response_id)
+        response = _response(session, workspace_id, response_id)
+        response.themes_applied = joined_themes(ordered)
         correction = session.get(ThemeCorrection, response_id)
         if correction is None:
             correction = ThemeCorrection(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from .db import SessionFactory
 from .errors import ClosedTarget, CommentTooLong, EmptyResponse, InvalidRating, UnknownTarget
-from .models import MAX_COMMENT_CHARS, CommentTheme, Response, Target
+from .models import MAX_COMMENT_CHARS, CommentTheme, Response, Target, ThemeCorrection
 from .privacy import scrub
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "Submission",
     "Tagger",
     "clean_comment",
+    "joined_themes",
     "own_ratings",
     "own_response",
     "parse_rating",
@@ -110,12 +111,21 @@ def clean_comment(text: str | None) -> str | None:
     return scrub(text)[:MAX_COMMENT_CHARS]
 
 
+def joined_themes(themes: Sequence[str]) -> str:
+    """Themes as stored in ``Response.themes_applied``: ",funding,trust," ("," for none)."""
+    return "," + "".join(f"{theme}," for theme in themes)
+
+
 def store_tags(
     session: Session, response: Response, tags: CommentTags | None, *, new: bool = False
 ) -> None:
-    """Replace a response's theme scores and sentiment with ``tags`` (or clear them)."""
+    """Replace a response's theme scores and sentiment with ``tags`` (or clear them). The
+    themes it counts under follow the classifier unless a negotiator corrected them."""
     if not new:
         session.execute(delete(CommentTheme).where(CommentTheme.response_id == response.id))
+    corrected = not new and session.get(ThemeCorrection, response.id) is not None
+    if not corrected:
+        response.themes_applied = joined_themes(tags.themes) if tags is not None else None
     if tags is None:
         response.sentiment = None
         response.model_version = None

@@ -14,7 +14,8 @@ from bot.bootstrap import Deps
 from bot.digest_formats import render
 from bot.digests import digest_for
 from bot.views.digest import digest_messages
-from feedback.models import Response, ThemeCorrection
+from feedback.models import Response
+from feedback.moderation import hide_response, retag_response
 from feedback.questions import QuestionRecord, record_question
 from feedback.responses import CommentTags, Submission, submit_response
 from feedback.targets import NewTarget, create_target
@@ -131,17 +132,11 @@ class TestDigestData:
         self, deps: Deps, target: int
     ) -> None:
         seed(deps, target, local(24, 9), "Hours hours hours, I am done with it all now", n=6)
-        with deps.sessions.begin() as session:
-            rows = session.scalars(select(Response).order_by(Response.id)).all()
-            rows[0].hidden = True
-            session.add(
-                ThemeCorrection(
-                    response_id=rows[1].id,
-                    themes="trust",
-                    corrected_by="U1",
-                    corrected_at=datetime.now(UTC),
-                )
-            )
+        with deps.sessions() as session:
+            ids = list(session.scalars(select(Response.id).order_by(Response.id)))
+        hide_response(deps.sessions, WS, ids[0])
+        names = ["workload", "funding", "bureaucracy", "trust"]
+        retag_response(deps.sessions, WS, ids[1], ["trust"], names, "U1")
         digest = digest_for(deps, WEEK, workspace_id=WS)
         themes = {t.name: t.count for t in digest.themes}
         assert themes["workload"] == 4 and themes["trust"] == 1

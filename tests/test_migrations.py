@@ -20,3 +20,48 @@ def test_migrations_match_the_models(deps: Deps) -> None:
 def test_upgrading_twice_is_harmless(deps: Deps) -> None:
     upgrade_schema(deps.engine)
     upgrade_schema(deps.engine)
+
+
+def test_upgrading_to_0004_fills_in_each_comments_current_themes(tmp_path: object) -> None:
+    from alembic import command
+    from sqlalchemy import text
+
+    from feedback.db import alembic_config, make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path}/old.db")
+    config = alembic_config(engine)
+    command.upgrade(config, "0003")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO targets (id, workspace_id, kind, title, event_date, is_open,"
+                " created_by, created_at)"
+                " VALUES (1, 'T', 'roadshow', 'x', '2026-01-01', 1, 'u', '2026-01-01')"
+            )
+        )
+        for n in (1, 2, 3):
+            connection.execute(
+                text(
+                    "INSERT INTO responses (id, target_id, workspace_id, respondent_key, comment,"
+                    " anonymous, source, submitted_at, updated_at, hidden) VALUES"
+                    f" ({n}, 1, 'T', 'k{n}', 'c', 1, 'slack', '2026-01-01', '2026-01-01', 0)"
+                )
+            )
+        for n, theme, applies in ((1, "funding", 1), (1, "trust", 1), (2, "funding", 0)):
+            connection.execute(
+                text(
+                    "INSERT INTO comment_themes (response_id, theme, score, applies) VALUES"
+                    f" ({n}, '{theme}', 0.5, {applies})"
+                )
+            )
+        connection.execute(
+            text(
+                "INSERT INTO theme_corrections (response_id, themes, corrected_by, corrected_at)"
+                " VALUES (2, 'workload', 'u', '2026-01-01')"
+            )
+        )
+    command.upgrade(config, "head")
+    with engine.connect() as connection:
+        stored = dict(connection.execute(text("SELECT id, themes_applied FROM responses")).all())
+    engine.dispose()
+    assert stored == {1: ",funding,trust,", 2: ",workload,", 3: None}
