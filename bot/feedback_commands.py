@@ -237,7 +237,7 @@ def _export(args: argparse.Namespace, deps: Deps, workspace: str, out: TextIO) -
     from feedback.export import export_rows, to_csv_lines, to_jsonl_lines
 
     since = datetime.combine(args.since, datetime.min.time(), tzinfo=UTC) if args.since else None
-    rows = export_rows(deps.sessions, workspace, since=since, theme_order=deps.theme_names)
+    rows = export_rows(deps.sessions, workspace, since=since)
     lines = to_jsonl_lines(rows) if args.format == "jsonl" else to_csv_lines(rows)
     for line in lines:
         out.write(line)

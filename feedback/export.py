@@ -5,14 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from .db import SessionFactory, as_utc
-from .models import CommentTheme, Response, ThemeCorrection
+from .models import Response
+from .responses import split_themes
 
 __all__ = ["EXPORT_COLUMNS", "export_rows", "to_csv_lines", "to_jsonl_lines"]
 
@@ -21,24 +22,14 @@ _BATCH = 1_000
 
 
 def export_rows(
-    sessions: SessionFactory,
-    workspace_id: str,
-    *,
-    since: datetime | None = None,
-    theme_order: Sequence[str] = (),
+    sessions: SessionFactory, workspace_id: str, *, since: datetime | None = None
 ) -> Iterator[dict[str, Any]]:
-    """Every visible response of a workspace, oldest first, in batches (never all in memory).
-    A negotiator's correction of the themes wins over the classifier's."""
-    order = {name: n for n, name in enumerate(theme_order)}
-
-    def rank(theme: str) -> tuple[int, str]:
-        return order.get(theme, len(order)), theme
-
+    """Every visible response of a workspace, oldest first, in batches (never all in memory),
+    with the themes it counts under now (a negotiator's correction wins)."""
     last_id = 0
     while True:
         query = (
-            select(Response, ThemeCorrection.themes)
-            .outerjoin(ThemeCorrection, ThemeCorrection.response_id == Response.id)
+            select(Response)
             .where(
                 Response.workspace_id == workspace_id,
                 Response.hidden.is_(False),
@@ -50,33 +41,20 @@ def export_rows(
         if since is not None:
             query = query.where(Response.submitted_at >= since)
         with sessions() as session:
-            rows = session.execute(query).all()
-            ids = [row[0].id for row in rows]
-            applied: dict[int, list[str]] = {}
-            for theme in session.scalars(
-                select(CommentTheme).where(
-                    CommentTheme.response_id.in_(ids), CommentTheme.applies.is_(True)
-                )
-            ):
-                applied.setdefault(theme.response_id, []).append(theme.theme)
+            rows = session.scalars(query).all()
         if not rows:
             return
-        for response, corrected in rows:
-            themes = (
-                [t for t in corrected.split(",") if t]
-                if corrected is not None
-                else sorted(applied.get(response.id, []), key=rank)
-            )
+        for response in rows:
             yield {
                 "id": response.id,
                 "target_id": response.target_id,
                 "rating": response.rating,
                 "comment": response.comment,
                 "submitted_at": as_utc(response.submitted_at).isoformat(),
-                "themes": themes,
+                "themes": list(split_themes(response.themes_applied)),
                 "sentiment": response.sentiment,
             }
-        last_id = ids[-1]
+        last_id = rows[-1].id
 
 
 def to_jsonl_lines(rows: Iterator[dict[str, Any]]) -> Iterator[str]:

@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import select
-
 from .db import SessionFactory
 from .errors import FeedbackError
-from .models import CommentTheme, Response, ThemeCorrection
-from .responses import joined_themes
+from .models import Response, ThemeCorrection
+from .responses import joined_themes, split_themes
 
 __all__ = ["current_themes", "hide_response", "retag_response"]
 
@@ -56,16 +54,8 @@ def retag_response(
 def current_themes(sessions: SessionFactory, response_id: int) -> tuple[str, ...]:
     """The themes a comment counts under now: the correction if any, else the model's."""
     with sessions() as session:
-        correction = session.get(ThemeCorrection, response_id)
-        if correction is not None:
-            return tuple(t for t in correction.themes.split(",") if t)
-        return tuple(
-            session.scalars(
-                select(CommentTheme.theme).where(
-                    CommentTheme.response_id == response_id, CommentTheme.applies.is_(True)
-                )
-            )
-        )
+        response = session.get(Response, response_id)
+        return split_themes(response.themes_applied) if response is not None else ()
 
 
 def hide_response(sessions: SessionFactory, workspace_id: str | None, response_id: int) -> None:

@@ -27,6 +27,7 @@ __all__ = [
     "joined_themes",
     "own_ratings",
     "own_response",
+    "split_themes",
     "parse_rating",
     "store_tags",
     "submit_response",
@@ -114,6 +115,11 @@ def clean_comment(text: str | None) -> str | None:
 def joined_themes(themes: Sequence[str]) -> str:
     """Themes as stored in ``Response.themes_applied``: ",funding,trust," ("," for none)."""
     return "," + "".join(f"{theme}," for theme in themes)
+
+
+def split_themes(stored: str | None) -> tuple[str, ...]:
+    """The themes in a ``Response.themes_applied`` value (none while unclassified)."""
+    return tuple(t for t in (stored or "").split(",") if t)
 
 
 def store_tags(
