@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from .db import SessionFactory
 from .models import AskedQuestion, CommentTheme, Response, Target
+from .week_counts import Period, has_theme, in_period, theme_counts
 from .weeks import Week
 
 __all__ = [
@@ -158,44 +159,8 @@ class Digest:
         }
 
 
-def _in_week(query: Select[Any], workspace_id: str, start: datetime, end: datetime) -> Select[Any]:
-    return query.where(
-        Response.workspace_id == workspace_id,
-        Response.submitted_at >= start,
-        Response.submitted_at < end,
-        Response.hidden.is_(False),
-    )
-
-
-def _has(theme: str) -> Any:
-    return Response.themes_applied.like(f"%,{theme},%")
-
-
-def _theme_counts(
-    session: Session, workspace_id: str, start: datetime, end: datetime, themes: Sequence[str]
-) -> dict[str, tuple[int, float, int]]:
-    """theme -> (comments, sum of sentiment, comments with sentiment) for one period, from
-    the themes kept beside each comment (one index range, no join)."""
-    if not themes:
-        return {}
-    columns = []
-    for theme in themes:
-        columns += [
-            func.count().filter(_has(theme)),
-            func.sum(Response.sentiment).filter(_has(theme)),
-            func.count(Response.sentiment).filter(_has(theme)),
-        ]
-    row = session.execute(
-        _in_week(select(*columns).where(Response.comment.is_not(None)), workspace_id, start, end)
-    ).one()
-    return {
-        theme: (int(row[3 * n] or 0), float(row[3 * n + 1] or 0.0), int(row[3 * n + 2] or 0))
-        for n, theme in enumerate(themes)
-    }
-
-
 def _unthemed(session: Session, workspace_id: str, start: datetime, end: datetime) -> int:
-    query = _in_week(
+    query = in_period(
         select(func.count()).where(
             Response.comment.is_not(None),
             or_(Response.themes_applied.is_(None), Response.themes_applied == ","),
@@ -230,13 +195,13 @@ def _theme_texts(
     *,
     confident: bool,
 ) -> list[tuple[int, str]]:
-    query = _in_week(
+    query = in_period(
         select(Response.id, Response.comment)
         .select_from(Response)
         .join(
             CommentTheme, and_(CommentTheme.response_id == Response.id, CommentTheme.theme == theme)
         )
-        .where(Response.comment.is_not(None), _has(theme))
+        .where(Response.comment.is_not(None), has_theme(theme))
         .order_by(CommentTheme.score.desc(), Response.id)
         .limit(limit),
         workspace_id,
@@ -266,7 +231,7 @@ def _targets(
     session: Session, workspace_id: str, start: datetime, end: datetime, min_group: int
 ) -> tuple[TargetSummary, ...]:
     rows = session.execute(
-        _in_week(
+        in_period(
             select(Response.target_id, Response.rating, func.count()).group_by(
                 Response.target_id, Response.rating
             ),
@@ -357,21 +322,25 @@ def build_digest(
     themes: Sequence[tuple[str, str]],
     min_group: int = 5,
     language: DigestLanguage | None = None,
+    now: datetime | None = None,
 ) -> Digest:
-    """The digest for one workspace and one week. ``themes`` is (name, label) in order."""
+    """The digest for one workspace and one week. ``themes`` is (name, label) in order.
+    Closed weeks' theme counts come from feedback/week_counts.py's kept counts."""
     names = [name for name, _ in themes]
     weeks = [week.previous(n) for n in range(SERIES_WEEKS - 1, -1, -1)]
     start, end = week.start, week.end
+    series = theme_counts(
+        sessions, workspace_id, [Period(w.start, w.end) for w in weeks], names, now=now
+    )
     with sessions() as session:
-        series = [_theme_counts(session, workspace_id, w.start, w.end, names) for w in weeks]
         current = series[-1]
         previous = series[-2]
         responses, comments = session.execute(
-            _in_week(select(func.count(), func.count(Response.comment)), workspace_id, start, end)
+            in_period(select(func.count(), func.count(Response.comment)), workspace_id, start, end)
         ).one()
         background_texts = list(
             session.scalars(
-                _in_week(
+                in_period(
                     select(Response.comment)
                     .where(Response.comment.is_not(None))
                     .order_by(Response.submitted_at.desc())
@@ -384,7 +353,11 @@ def build_digest(
         )
         summaries = []
         for name, label in themes:
-            count, total, rated = current[name]
+            count, total, rated = (
+                current[name].comments,
+                current[name].sentiment_sum,
+                current[name].sentiment_count,
+            )
             too_few = count < min_group
             quotes: tuple[Quote, ...] = ()
             phrases: tuple[str, ...] = ()
@@ -408,8 +381,8 @@ def build_digest(
                     name=name,
                     label=label,
                     count=count,
-                    previous=previous[name][0],
-                    series=tuple(s[name][0] for s in series),
+                    previous=previous[name].comments,
+                    series=tuple(s[name].comments for s in series),
                     sentiment=(total / rated) if rated and not too_few else None,
                     quotes=quotes,
                     phrases=phrases,

@@ -40,6 +40,7 @@ __all__ = [
     "TARGET_KINDS",
     "Target",
     "ThemeCorrection",
+    "WeeklyThemeCount",
 ]
 
 _NAMING = {
@@ -252,3 +253,24 @@ class FaqDraft(Base):
     entry_id: Mapped[str | None] = mapped_column(String(120))
 
     __table_args__ = (CheckConstraint("status IN ('pending', 'approved')", name="status"),)
+
+
+class WeeklyThemeCount(Base):
+    """One closed week's comment count and sentiment for one theme, kept so a digest's
+    eight-week trend reads eight small rows instead of re-counting seven older weeks.
+
+    Database triggers on ``responses`` delete a week's rows whenever a comment in that
+    week is added, edited, hidden, re-tagged or deleted (migration 0005), so a row that
+    exists always agrees with the comments; feedback/week_counts.py fills missing rows.
+    """
+
+    __tablename__ = "weekly_theme_counts"
+
+    workspace_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    period_start: Mapped[datetime] = mapped_column(UtcDateTime(), primary_key=True)
+    theme: Mapped[str] = mapped_column(String(40), primary_key=True)
+    period_end: Mapped[datetime] = mapped_column(UtcDateTime())
+    comments: Mapped[int] = mapped_column(Integer)
+    sentiment_sum: Mapped[float] = mapped_column(Float)
+    sentiment_count: Mapped[int] = mapped_column(Integer)
+    computed_at: Mapped[datetime] = mapped_column(UtcDateTime())
