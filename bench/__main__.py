@@ -246,12 +246,21 @@ def feedback_store_report() -> Report:
 def digest_build_report() -> Report:
     result = digest_build.run()
     rows = table(
-        ["database", "stored comments", "digest build (median of 3)", "baseline: load all"],
+        [
+            "database",
+            "stored comments",
+            "Monday digest",
+            "cold (nothing kept)",
+            "warm (all kept)",
+            "baseline: load all",
+        ],
         [
             [
                 r.database,
                 f"{r.stored:,}",
                 f"{r.seconds * 1000:.0f} ms",
+                f"{r.cold_seconds * 1000:.0f} ms",
+                f"{r.warm_seconds * 1000:.0f} ms",
                 f"{r.baseline_seconds * 1000:.0f} ms" if r.baseline_seconds is not None else "-",
             ]
             for r in result.rows
@@ -259,22 +268,32 @@ def digest_build_report() -> Report:
     )
     checks = []
     for database in sorted({r.database for r in result.rows}):
-        largest = max(r.seconds for r in result.rows if r.database == database)
-        ratio = result.ratio(database)
+        largest = max(r.cold_seconds for r in result.rows if r.database == database)
         checks.append(
             [
-                f"{database}: build <= {digest_build.TARGET_SECONDS:.0f} s at 1,000,000",
+                f"{database}: build <= {digest_build.TARGET_SECONDS:.0f} s at 1,000,000"
+                " (cold, the slowest state)",
                 f"{largest:.2f} s",
                 met(largest <= digest_build.TARGET_SECONDS),
             ]
         )
+        ratio = result.ratio(database)
         if ratio is not None:
             checks.append(
                 [
                     f"{database}: time(1,000,000) / time(10,000) <= "
-                    f"{digest_build.TARGET_RATIO:.0f}",
+                    f"{digest_build.TARGET_RATIO:.0f} (Monday digest)",
                     f"{ratio:.2f}",
                     met(ratio <= digest_build.TARGET_RATIO),
+                ]
+            )
+        cold_ratio = result.ratio(database, "cold_seconds")
+        if cold_ratio is not None:
+            checks.append(
+                [
+                    f"{database}: the same ratio with nothing kept (for information)",
+                    f"{cold_ratio:.2f}",
+                    "-",
                 ]
             )
     targets = table(["target", "measured", "status"], checks)

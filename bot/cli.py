@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -13,6 +12,7 @@ from typing import TextIO
 
 from . import feedback_commands, theme_commands
 from .errors import UserError
+from .logs import configure_logging
 from .settings import Settings, SettingsError, load_settings
 
 __all__ = ["main"]
@@ -46,10 +46,24 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
     serve.add_argument("--host", default="0.0.0.0", help="HTTP address (default 0.0.0.0)")
     serve.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="HTTP worker processes under gunicorn (default 2; about 2 per CPU core)",
+    )
+    serve.add_argument("--threads", type=int, default=8, help="threads per HTTP worker (default 8)")
+    serve.add_argument(
         "--no-scheduler",
         action="store_true",
-        help="do not run the weekly digest and other scheduled jobs in this process",
+        help="do not run the weekly digest and other scheduled jobs from this command"
+        " (another `pcnbot serve` or `pcnbot scheduler` runs them)",
     )
+
+    scheduler = sub.add_parser(
+        "scheduler",
+        help="run only the schedule: weekly digest, reminders, prune, retrain",
+    )
+    scheduler.add_argument("--parent-pid", type=int, help=argparse.SUPPRESS)
 
     ask = sub.add_parser("ask", help="answer one question, or one per line of stdin")
     ask.add_argument("question", nargs="?", help="the question; omit to read stdin")
@@ -144,11 +158,15 @@ def cmd_chat(settings: Settings, out: TextIO) -> int:
 
 
 def cmd_serve(
-    settings: Settings, *, socket: bool, host: str = "", port: int = 3000, scheduler: bool = True
+    settings: Settings,
+    *,
+    socket: bool,
+    host: str = "",
+    port: int = 3000,
+    scheduler: bool = True,
+    workers: int = 2,
+    threads: int = 8,
 ) -> int:
-    from .app import create_app
-    from .bootstrap import build_deps
-
     missing = [
         name
         for name, value in (
@@ -164,6 +182,22 @@ def cmd_serve(
         raise UserError(f"{' and '.join(missing)} must be set to connect to Slack")
     if not 0 < port < 65536:
         raise UserError(f"--port {port}: must be between 1 and 65535")
+    if not 1 <= workers <= 64:
+        raise UserError(f"--workers {workers}: must be between 1 and 64")
+    if not 1 <= threads <= 64:
+        raise UserError(f"--threads {threads}: must be between 1 and 64")
+    if not socket:
+        from .server import ServeOptions, serve_gunicorn
+
+        options = ServeOptions(host=host, port=port, workers=workers, threads=threads)
+        serve_gunicorn(settings, options, scheduler=scheduler)
+        return EXIT_OK
+
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from .app import create_app
+    from .bootstrap import build_deps
+
     deps = build_deps(settings)
     if deps.tagger is not None:
         deps.tagger.ensure_model(sys.stderr)
@@ -172,14 +206,16 @@ def cmd_serve(
         from .scheduler import build_scheduler
 
         build_scheduler(deps, app.client).start()
-    if socket:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+    SocketModeHandler(app, settings.slack_app_token).start()
+    return EXIT_OK
 
-        SocketModeHandler(app, settings.slack_app_token).start()
-    else:
-        from .http import serve_http
 
-        serve_http(app, deps, host=host, port=port)
+def cmd_scheduler(settings: Settings, parent_pid: int | None) -> int:
+    if not settings.slack_bot_token:
+        raise UserError("SLACK_BOT_TOKEN must be set to post digests and reminders to Slack")
+    from .server import run_scheduler
+
+    run_scheduler(settings, parent_pid)
     return EXIT_OK
 
 
@@ -311,10 +347,7 @@ def main(
     args = _parser().parse_args(argv)
     try:
         settings = load_settings(environ if environ is not None else _environ())
-        logging.basicConfig(
-            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
-        logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.root.level))
+        configure_logging(settings.log_level, settings.log_format or "text")
         if args.command == "ask":
             return cmd_ask(settings, args, out, stdin)
         if args.command == "chat" or (args.command == "run" and not settings.slack_socket_ready):
@@ -328,7 +361,11 @@ def main(
                 host=args.host,
                 port=args.port,
                 scheduler=not args.no_scheduler,
+                workers=args.workers,
+                threads=args.threads,
             )
+        if args.command == "scheduler":
+            return cmd_scheduler(settings, args.parent_pid)
         if args.command == "db":
             return cmd_db(settings, args, out)
         if args.command == "faq":

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable
-from socketserver import ThreadingMixIn
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -15,7 +13,7 @@ from sqlalchemy import text
 
 from .bootstrap import Deps
 
-__all__ = ["health", "make_wsgi_app", "serve_http"]
+__all__ = ["health", "make_wsgi_app"]
 
 log = logging.getLogger("pcnbot.http")
 StartResponse = Callable[..., Any]
@@ -23,15 +21,21 @@ _MAX_BODY = 1_000_000
 
 
 def health(deps: Deps) -> tuple[bool, dict[str, Any]]:
-    """Whether the database answers and the FAQ matcher is loaded."""
+    """Whether the database answers, the FAQ matcher is loaded and (where comments are
+    classified) the theme model is loaded."""
     report: dict[str, Any] = {"faq_entries": len(deps.matcher.entries)}
+    model_ok = True
+    if deps.tagger is not None:
+        version = deps.tagger.loaded_version
+        report["theme_model"] = version or "not loaded"
+        model_ok = version is not None
     try:
         with deps.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
         report["database"] = "ok"
     except Exception as exc:  # any failure means "not healthy", reported by class name
         report["database"] = f"unreachable ({exc.__class__.__name__})"
-    healthy = report["database"] == "ok" and report["faq_entries"] > 0
+    healthy = report["database"] == "ok" and report["faq_entries"] > 0 and model_ok
     report["status"] = "ok" if healthy else "unhealthy"
     return healthy, report
 
@@ -68,27 +72,3 @@ def make_wsgi_app(
         return _json(start_response, "404 Not Found", {"error": "not found"})
 
     return wsgi
-
-
-class _ThreadingServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        log.debug("%s %s", self.address_string(), format % args)
-
-
-def serve_http(app: App, deps: Deps, *, host: str, port: int) -> None:
-    server = make_server(
-        host,
-        port,
-        make_wsgi_app(app, deps),
-        server_class=_ThreadingServer,
-        handler_class=_QuietHandler,
-    )
-    log.info("listening on http://%s:%d (POST /slack/events, GET /healthz)", host, port)
-    try:
-        server.serve_forever()
-    finally:
-        server.server_close()

@@ -41,6 +41,7 @@ class Settings:
     digest_dms: bool = False
     workspace_id: str = "local"
     log_level: str = "INFO"
+    log_format: str = ""  # "json" or "text"; empty: JSON under `serve`, text elsewhere
 
     @property
     def faq_path(self) -> Path:
@@ -117,6 +118,9 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
     log_level = (environ.get("PCNBOT_LOG_LEVEL", "INFO").strip() or "INFO").upper()
     if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise SettingsError("PCNBOT_LOG_LEVEL: use DEBUG, INFO, WARNING or ERROR")
+    log_format = environ.get("PCNBOT_LOG_FORMAT", "").strip().lower()
+    if log_format not in {"", "json", "text"}:
+        raise SettingsError("PCNBOT_LOG_FORMAT: use json or text")
     return Settings(
         database_url=database_url,
         var_dir=var_dir,
@@ -135,4 +139,5 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         min_group=min_group,
         workspace_id=_optional(environ, "PCNBOT_WORKSPACE_ID") or "local",
         log_level=log_level,
+        log_format=log_format,
     )

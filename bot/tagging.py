@@ -100,6 +100,12 @@ class ThemeTagger:
             assert model is not None
         return model, f"v{store.active_version():04d}"
 
+    @property
+    def loaded_version(self) -> str | None:
+        """The loaded model's version, or None while no model is loaded."""
+        loaded = self._loaded
+        return loaded[1] if loaded is not None else None
+
     def reset(self) -> None:
         """Forget the loaded model (after training a new one)."""
         with self._lock:

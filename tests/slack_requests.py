@@ -7,7 +7,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,7 +15,8 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.app import create_app
 from bot.bootstrap import Deps
-from bot.http import _ThreadingServer, make_wsgi_app
+from bot.http import make_wsgi_app
+from bot.logs import with_request_ids
 from tests.fake_slack import TEAM_ID, FakeSlackApi
 
 USER_ID = "U0GP00001"
@@ -25,57 +26,18 @@ USER_ID = "U0GP00001"
 class HttpResult:
     status: int
     body: str
+    headers: dict[str, str] = field(default_factory=dict)
 
     def json(self) -> Any:
         return json.loads(self.body)
 
 
-class PcnbotServer:
-    """The real Bolt app behind pcnbot's WSGI front door, on 127.0.0.1."""
+class SignedRequests:
+    """Builds and sends requests signed like Slack's to a pcnbot at ``url``."""
 
-    def __init__(
-        self,
-        deps: Deps,
-        slack: FakeSlackApi,
-        signing_secret: str,
-        *,
-        negotiators: tuple[str, ...] = (),
-        negotiator_group: str | None = None,
-    ) -> None:
-        from dataclasses import replace
-        from wsgiref.simple_server import WSGIRequestHandler, make_server
-
-        from bot.app import make_web_client
-
-        settings = replace(
-            deps.settings,
-            slack_api_url=slack.base_url,
-            negotiators=negotiators,
-            negotiator_group=negotiator_group,
-        )
-        self.app = create_app(settings, deps, client=make_web_client(settings))
+    def __init__(self, url: str, signing_secret: str) -> None:
+        self.url = url
         self.signing_secret = signing_secret
-
-        class Quiet(WSGIRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                pass
-
-        self._server = make_server(
-            "127.0.0.1",
-            0,
-            make_wsgi_app(self.app, deps),
-            server_class=_ThreadingServer,
-            handler_class=Quiet,
-        )
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), daemon=True
-        )
-        self._thread.start()
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     def post(
         self,
@@ -232,9 +194,60 @@ class PcnbotServer:
         return self.post(body, "application/x-www-form-urlencoded", **kwargs)
 
 
+class PcnbotServer(SignedRequests):
+    """The real Bolt app behind pcnbot's WSGI front door, on 127.0.0.1."""
+
+    def __init__(
+        self,
+        deps: Deps,
+        slack: FakeSlackApi,
+        signing_secret: str,
+        *,
+        negotiators: tuple[str, ...] = (),
+        negotiator_group: str | None = None,
+    ) -> None:
+        from dataclasses import replace
+        from socketserver import ThreadingMixIn
+        from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+        from bot.app import make_web_client
+
+        settings = replace(
+            deps.settings,
+            slack_api_url=slack.base_url,
+            negotiators=negotiators,
+            negotiator_group=negotiator_group,
+        )
+        self.app = create_app(settings, deps, client=make_web_client(settings))
+
+        class Quiet(WSGIRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                pass
+
+        class Threading(ThreadingMixIn, WSGIServer):
+            daemon_threads = True
+
+        self._server = make_server(
+            "127.0.0.1",
+            0,
+            with_request_ids(make_wsgi_app(self.app, deps)),
+            server_class=Threading,
+            handler_class=Quiet,
+        )
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
+        self._thread.start()
+        super().__init__(f"http://127.0.0.1:{self._server.server_address[1]}", signing_secret)
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
 def _send(request: urllib.request.Request) -> HttpResult:
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            return HttpResult(response.status, response.read().decode())
+            return HttpResult(response.status, response.read().decode(), dict(response.headers))
     except urllib.error.HTTPError as error:
-        return HttpResult(error.code, error.read().decode())
+        return HttpResult(error.code, error.read().decode(), dict(error.headers))
