@@ -13,6 +13,10 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.handler import RetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 
 from feedback.questions import claim_event
 
@@ -26,10 +30,26 @@ __all__ = ["create_app", "make_web_client"]
 log = logging.getLogger("pcnbot.slack")
 
 
+class MessageLimitRetryHandler(RetryHandler):
+    """Retries, with backoff, when Slack says ``message_limit_exceeded``: it answers that
+    with HTTP 200 and ``ok: false``, so the 429 handler never sees it."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        body = response.body if response is not None else None
+        return isinstance(body, dict) and body.get("error") == "message_limit_exceeded"
+
+
 def make_web_client(settings: Settings) -> WebClient:
     """A Web API client for the bot token, pointed at PCNBOT_SLACK_API_URL when set, that
-    waits and retries on HTTP 429 (honouring Retry-After), on Slack's 500/503 (with
-    backoff) and on dropped connections."""
+    waits and retries on HTTP 429 (honouring Retry-After), on ``message_limit_exceeded``,
+    on Slack's 500/503 (with backoff) and on dropped connections."""
     kwargs: dict[str, Any] = {"token": settings.slack_bot_token}
     if settings.slack_api_url:
         kwargs["base_url"] = settings.slack_api_url
@@ -38,6 +58,7 @@ def make_web_client(settings: Settings) -> WebClient:
         ConnectionErrorRetryHandler(max_retry_count=2),
         RateLimitErrorRetryHandler(max_retry_count=3),
         ServerErrorRetryHandler(max_retry_count=2),
+        MessageLimitRetryHandler(max_retry_count=3),
     ]
     return client
 

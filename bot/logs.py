@@ -69,7 +69,7 @@ class JsonFormatter(logging.Formatter):
             "message": mask_tokens(record.getMessage()),
         }
         for key, value in record.__dict__.items():
-            if key not in _STANDARD and not key.startswith("_"):
+            if key not in _STANDARD and not key.startswith("_") and value is not None:
                 payload[key] = value if isinstance(value, int | float | bool) else str(value)
         if record.exc_info:
             payload["error"] = mask_tokens(self.formatException(record.exc_info))

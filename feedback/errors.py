@@ -6,7 +6,8 @@ FeedbackError
 ├── CommentTooLong       a comment over 3,000 characters
 ├── InvalidTarget        a roadshow or article with missing or malformed details
 ├── UnknownTarget        no such roadshow or article in this workspace
-└── ClosedTarget         feedback on it has closed
+├── ClosedTarget         feedback on it has closed
+└── StorageUnavailable   the database could not be reached; nothing was saved
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ __all__ = [
     "FeedbackError",
     "InvalidRating",
     "InvalidTarget",
+    "StorageUnavailable",
     "UnknownTarget",
 ]
 
@@ -56,3 +58,11 @@ class UnknownTarget(FeedbackError):
 class ClosedTarget(FeedbackError):
     def __init__(self, title: str) -> None:
         super().__init__(f"Feedback on “{title}” has closed.")
+
+
+class StorageUnavailable(FeedbackError):
+    def __init__(self) -> None:
+        super().__init__(
+            "Sorry, pcnbot could not reach its database, so nothing was saved."
+            " Please try again in a minute."
+        )

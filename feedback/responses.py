@@ -9,11 +9,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from .db import SessionFactory
-from .errors import ClosedTarget, CommentTooLong, EmptyResponse, InvalidRating, UnknownTarget
+from .errors import (
+    ClosedTarget,
+    CommentTooLong,
+    EmptyResponse,
+    InvalidRating,
+    StorageUnavailable,
+    UnknownTarget,
+)
 from .models import MAX_COMMENT_CHARS, CommentTheme, Response, Target, ThemeCorrection
 from .privacy import scrub
 
@@ -237,6 +244,9 @@ def submit_response(
             # Two submissions from one person raced: the loser now finds the winner's row.
             if attempt == 2:
                 raise
+        except (OperationalError, InterfaceError) as exc:
+            # The database went away mid-transaction: it rolled back, nothing is stored.
+            raise StorageUnavailable() from exc
     raise AssertionError("unreachable")
 
 

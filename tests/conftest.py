@@ -106,3 +106,14 @@ def deps(settings: Settings, matcher: FaqMatcher) -> Iterator[Deps]:
     built = build_deps(settings, matcher=matcher, with_tagger=False)
     yield built
     built.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def trained_var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A var/ folder with a trained theme model, shared by the tests that need one."""
+    folder = tmp_path_factory.mktemp("live-var")
+    settings = make_settings(folder.parent, PCNBOT_VAR_DIR=str(folder))
+    from bot.tagging import ThemeTagger
+
+    ThemeTagger(settings, None).ensure_model()
+    return folder

@@ -34,6 +34,8 @@ class FakeSlackApi:
     calls: list[ApiCall] = field(default_factory=list)
     #: method -> list of (status, body) to answer with before the normal answer
     scripted: dict[str, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
+    #: method -> seconds to wait before answering (a slow Slack)
+    delays: dict[str, float] = field(default_factory=dict)
 
     def start(self) -> FakeSlackApi:
         api = self
@@ -65,6 +67,8 @@ class FakeSlackApi:
                 path = self.path
                 method = "response_url" if path.startswith("/response_url/") else path.strip("/")
                 status, body = api._answer(method, payload, path)
+                if api.delays.get(method):
+                    time.sleep(api.delays[method])
                 data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

@@ -45,6 +45,10 @@ def command_line(pid: int) -> str:
         return ""
 
 
+def _is_scheduler(pid: int) -> bool:
+    return " bot scheduler " in command_line(pid)
+
+
 def alive(pid: int) -> bool:
     try:
         state = (Path("/proc") / str(pid) / "stat").read_text()
@@ -135,14 +139,10 @@ class LiveServer(SignedRequests):
         return self.process.pid
 
     def worker_pids(self) -> list[int]:
-        return [
-            pid for pid in children(self.pid) if "scheduler" not in command_line(pid) and alive(pid)
-        ]
+        return [pid for pid in children(self.pid) if not _is_scheduler(pid) and alive(pid)]
 
     def scheduler_pids(self) -> list[int]:
-        return [
-            pid for pid in children(self.pid) if "scheduler" in command_line(pid) and alive(pid)
-        ]
+        return [pid for pid in children(self.pid) if _is_scheduler(pid) and alive(pid)]
 
     def logs(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")

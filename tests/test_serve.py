@@ -15,7 +15,6 @@ import pytest
 from sqlalchemy import select
 
 from bot.bootstrap import build_deps
-from bot.tagging import ThemeTagger
 from feedback.models import Response
 from feedback.targets import NewTarget, create_target
 from tests.conftest import SIGNING_SECRET, _reset_postgres, make_settings
@@ -25,15 +24,6 @@ from tests.test_slack_faq import dm
 from tests.test_slack_feedback import anonymous, rating, text
 
 SECRET_COMMENT = "Mrs Example at 12 Hidden Lane is furious about the ARRS money"
-
-
-@pytest.fixture(scope="session")
-def trained_var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A var/ folder with a trained theme model, shared by every live server."""
-    folder = tmp_path_factory.mktemp("live-var")
-    settings = make_settings(folder.parent, PCNBOT_VAR_DIR=str(folder))
-    ThemeTagger(settings, None).ensure_model()
-    return folder
 
 
 @pytest.fixture(scope="module")
