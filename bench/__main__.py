@@ -19,6 +19,7 @@ from . import (
     faq_accuracy,
     faq_latency,
     feedback_store,
+    slack_load,
     theme_classifier,
 )
 
@@ -302,6 +303,95 @@ def digest_build_report() -> Report:
     return "\n\n".join([rows, targets, notes]) + skipped, ""
 
 
+def _latency_rows(samples: list[slack_load.Sample], label: str) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for kind in [*sorted({s.kind for s in samples}), None]:
+        chosen = [s for s in samples if kind is None or s.kind == kind]
+        n, p50, p99, worst = slack_load.summary(chosen)
+        errors = sum(1 for s in chosen if s.status != 200)
+        name = f"{label}: {kind}" if kind else f"**{label}: all Slack requests**"
+        rows.append([name, f"{n:,}", f"{p50:.0f}", f"{p99:.0f}", f"{worst:.0f}", errors])
+    return rows
+
+
+def slack_load_report() -> Report:
+    result = slack_load.run()
+    if result.skipped:
+        return f"Skipped: {result.skipped}.", ""
+    rows = _latency_rows(result.samples, "paced") + _latency_rows(result.stress, "stress")
+    n, p50, p99, worst = slack_load.summary(result.baseline)
+    baseline_errors = sum(1 for s in result.baseline if s.status != 200)
+    rows.append(
+        [
+            "GET /healthz (baseline, closed loop)",
+            f"{n:,}",
+            f"{p50:.0f}",
+            f"{p99:.0f}",
+            f"{worst:.0f}",
+            baseline_errors,
+        ]
+    )
+    latency = table(["request", "count", "p50 ms", "p99 ms", "max ms", "errors"], rows)
+    paced_rate = len(result.samples) / result.seconds if result.seconds else 0.0
+    stress_rate = len(result.stress) / result.stress_seconds if result.stress_seconds else 0.0
+    _, _, paced_p99, _ = slack_load.summary(result.samples)
+    lost = result.unanswered + max(0, result.submissions - result.stored)
+    duplicated = result.answered_twice + max(0, result.stored - result.submissions)
+    reconciliation = table(
+        ["check (both phases)", "expected", "found"],
+        [
+            [
+                "distinct question events answered exactly once",
+                f"{result.events:,}",
+                f"{result.answered_once:,}",
+            ],
+            [
+                "... of which also delivered as a Slack retry",
+                f"{result.event_retries:,}",
+                "answered once (above)",
+            ],
+            ["questions never answered", "0", f"{result.unanswered:,}"],
+            ["questions answered twice", "0", f"{result.answered_twice:,}"],
+            [
+                "distinct people's submissions stored",
+                f"{result.submissions:,}",
+                f"{result.stored:,}",
+            ],
+            ["... of which submitted twice", f"{result.resubmissions:,}", "stored once (above)"],
+        ],
+    )
+    targets = table(
+        ["target", "measured", "status"],
+        [
+            [
+                f"{result.clients} concurrent clients, {slack_load.SECONDS:.0f} s,"
+                f" {result.workers} workers, PostgreSQL",
+                f"{result.clients} clients, {result.seconds:.0f} s + {result.stress_seconds:.0f} s",
+                met(True),
+            ],
+            [
+                f"p99 ack <= {slack_load.TARGET_P99_MS:.0f} ms (paced)",
+                f"{paced_p99:.0f} ms",
+                met(paced_p99 <= slack_load.TARGET_P99_MS),
+            ],
+            ["zero errors (both phases)", f"{result.errors()}", met(result.errors() == 0)],
+            [
+                "zero lost or duplicated (both phases)",
+                f"{lost} lost, {duplicated} duplicated",
+                met(lost == 0 and duplicated == 0),
+            ],
+        ],
+    )
+    header = (
+        f"Paced: {paced_rate:.0f} Slack requests/s for {result.seconds:.1f} s; stress (closed"
+        f" loop): {stress_rate:.0f} requests/s for {result.stress_seconds:.1f} s. "
+        f"{result.clients} clients, `pcnbot serve --http --workers {result.workers}`,"
+        " PostgreSQL."
+    )
+    notes = (slack_load.__doc__ or "").split("\n\n", 1)[1].strip()
+    return "\n\n".join([header, latency, reconciliation, targets, notes]), ""
+
+
 BENCHMARKS: dict[str, tuple[str, Callable[[], Report]]] = {
     "faq_accuracy": ("FAQ accuracy", faq_accuracy_report),
     "faq_latency": ("FAQ latency", faq_latency_report),
@@ -309,6 +399,7 @@ BENCHMARKS: dict[str, tuple[str, Callable[[], Report]]] = {
     "feedback_store": ("Storing feedback", feedback_store_report),
     "digest_build": ("Building the weekly digest", digest_build_report),
     "theme_classifier": ("Theme classifier", theme_classifier.report),
+    "slack_load": ("Slack under load", slack_load_report),
 }
 
 

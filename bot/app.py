@@ -22,6 +22,7 @@ from feedback.questions import claim_event
 
 from .bootstrap import Deps
 from .listeners import register_all
+from .logs import ContextExecutor
 from .roles import NegotiatorDirectory
 from .settings import Settings
 
@@ -78,6 +79,9 @@ def create_app(settings: Settings, deps: Deps, *, client: WebClient | None = Non
         token_verification_enabled=False,
         raise_error_for_unhandled_request=False,
         logger=log,
+        # Listeners run here; work done after ack() (posting replies, tagging) must not
+        # leave the next request waiting for a free thread before it can be acknowledged.
+        listener_executor=ContextExecutor(max_workers=32, thread_name_prefix="listener"),
     )
 
     @app.middleware

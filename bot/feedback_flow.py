@@ -12,7 +12,13 @@ from feedback.targets import TargetInfo, list_targets
 if TYPE_CHECKING:
     from .bootstrap import Deps
 
-__all__ = ["confirmation_text", "open_targets", "own_ratings", "submit"]
+__all__ = [
+    "classify_stored",
+    "confirmation_text",
+    "open_targets",
+    "own_ratings",
+    "submit",
+]
 
 
 def open_targets(deps: Deps, workspace_id: str | None = None) -> list[TargetInfo]:
@@ -37,8 +43,12 @@ def submit(
     anonymous: bool = True,
     display_name: str | None = None,
     partial: bool = False,
+    classify: bool = True,
 ) -> StoredResponse:
-    """Store one person's rating and/or comment (raises FeedbackError on bad input)."""
+    """Store one person's rating and/or comment (raises FeedbackError on bad input).
+
+    With ``classify=False`` the comment is stored untagged, for a caller that must answer
+    quickly (a Slack modal) and calls ``classify_stored`` once it has answered."""
     workspace = workspace_id or deps.settings.workspace_id
     submission = Submission(
         target_id=target_id,
@@ -52,7 +62,19 @@ def submit(
         slack_user_id=user_id if not anonymous and source == "slack" else None,
         partial=partial,
     )
-    return submit_response(deps.sessions, submission, tagger=deps.tagger)
+    return submit_response(deps.sessions, submission, tagger=deps.tagger if classify else None)
+
+
+def classify_stored(deps: Deps, stored: StoredResponse) -> tuple[str, ...]:
+    """Tag a comment saved with ``classify=False``; returns its themes. If this never runs
+    (the process died), the scheduler's sweep of unclassified comments tags it later."""
+    if deps.tagger is None or stored.comment is None:
+        return ()
+    from feedback.classification import store_tags_if_unchanged
+
+    tags = deps.tagger([stored.comment])[0]
+    store_tags_if_unchanged(deps.sessions, stored.id, stored.comment, tags)
+    return tuple(tags.themes)
 
 
 def confirmation_text(stored: StoredResponse) -> str:

@@ -157,6 +157,24 @@ def prune_old_feedback(deps: Deps, now: datetime, months: int = RETENTION_MONTHS
     return f"pruned {removed.responses} responses and {removed.questions} questions"
 
 
+def tag_unclassified(deps: Deps, limit: int = 500) -> str:
+    """Tag comments that were saved but never classified (a worker stopped between saving
+    a Slack submission and tagging it)."""
+    from feedback.classification import store_tags_if_unchanged, unclassified_comments
+
+    if deps.tagger is None:
+        return "no theme model in this process"
+    pending = unclassified_comments(deps.sessions, limit)
+    if not pending:
+        return "nothing to tag"
+    tagged = 0
+    for (response_id, comment), tags in zip(
+        pending, deps.tagger([c for _, c in pending]), strict=True
+    ):
+        tagged += store_tags_if_unchanged(deps.sessions, response_id, comment, tags)
+    return f"tagged {tagged} comments"
+
+
 def retrain_themes(deps: Deps) -> str:
     """The weekly retrain: training data plus the week's corrections; the new model goes
     live only if its held-out macro F1 is not worse than the active one's."""

@@ -15,10 +15,12 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
 __all__ = [
+    "ContextExecutor",
     "JsonFormatter",
     "TokenMask",
     "configure_logging",
@@ -98,6 +100,15 @@ def configure_logging(level: str, fmt: str) -> None:
     root.setLevel(level)
     for chatty in ("alembic", "apscheduler"):
         logging.getLogger(chatty).setLevel(max(logging.WARNING, root.level))
+
+
+class ContextExecutor(ThreadPoolExecutor):
+    """A thread pool whose tasks run in the submitting thread's context, so work a Bolt
+    listener does after acknowledging still logs under its request's id."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        context = contextvars.copy_context()
+        return super().submit(context.run, fn, *args, **kwargs)
 
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]

@@ -74,6 +74,13 @@ def build_scheduler(
         replace_existing=True,
         coalesce=True,
     )
+    scheduler.add_job(
+        safe("tag unclassified comments", lambda: jobs.tag_unclassified(deps)),
+        CronTrigger(minute="*/10", timezone=settings.timezone),
+        id="tag_unclassified",
+        replace_existing=True,
+        coalesce=True,
+    )
     # A Monday the app was down: catch up once, shortly after start.
     scheduler.add_job(
         safe("missed digest catch-up", lambda: jobs.send_due_digests(deps, client, clock())),

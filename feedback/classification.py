@@ -10,7 +10,14 @@ from .db import SessionFactory
 from .models import Response, ThemeCorrection
 from .responses import CommentTags, store_tags
 
-__all__ = ["comment_batches", "count_comments", "labelled_corrections", "store_classifications"]
+__all__ = [
+    "comment_batches",
+    "count_comments",
+    "labelled_corrections",
+    "store_classifications",
+    "store_tags_if_unchanged",
+    "unclassified_comments",
+]
 
 
 def labelled_corrections(sessions: SessionFactory) -> list[tuple[str, tuple[str, ...]]]:
@@ -56,3 +63,31 @@ def store_classifications(
             response = session.get(Response, response_id)
             if response is not None:
                 store_tags(session, response, tags)
+
+
+def store_tags_if_unchanged(
+    sessions: SessionFactory, response_id: int, comment: str, tags: CommentTags
+) -> bool:
+    """Store ``tags`` for a comment classified after it was saved, unless the person has
+    changed the comment since (a later submission is classified on its own)."""
+    with sessions.begin() as session:
+        response = session.scalars(
+            select(Response).where(Response.id == response_id).with_for_update()
+        ).first()
+        if response is None or response.comment != comment:
+            return False
+        store_tags(session, response, tags)
+        return True
+
+
+def unclassified_comments(sessions: SessionFactory, limit: int = 500) -> list[tuple[int, str]]:
+    """Comments saved but not yet tagged (their classification after saving failed or has
+    not run yet), oldest first."""
+    with sessions() as session:
+        rows = session.execute(
+            select(Response.id, Response.comment)
+            .where(Response.comment.is_not(None), Response.themes_applied.is_(None))
+            .order_by(Response.id)
+            .limit(limit)
+        ).all()
+    return [(row.id, row.comment) for row in rows]

@@ -20,6 +20,11 @@ BOT_ID = "BPCNBOT01"
 TEAM_ID = "T0PCN0001"
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 256  # a burst of posts from many workers must not be refused
+    daemon_threads = True
+
+
 @dataclass
 class ApiCall:
     method: str  # e.g. "chat.postMessage" or "response_url"
@@ -37,7 +42,7 @@ class FakeSlackApi:
     #: method -> seconds to wait before answering (a slow Slack)
     delays: dict[str, float] = field(default_factory=dict)
 
-    def start(self) -> FakeSlackApi:
+    def start(self, port: int = 0) -> FakeSlackApi:
         api = self
         self._lock = threading.Lock()
         self._ts = 0
@@ -45,6 +50,21 @@ class FakeSlackApi:
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
                 pass
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                if self.path != "/_calls":
+                    self.send_error(404)
+                    return
+                with api._lock:
+                    listed = [
+                        {"method": c.method, "channel": c.payload.get("channel")} for c in api.calls
+                    ]
+                data = json.dumps(listed).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
 
             def do_POST(self) -> None:  # noqa: N802 - http.server's name
                 length = int(self.headers.get("Content-Length") or 0)
@@ -78,7 +98,7 @@ class FakeSlackApi:
                 self.end_headers()
                 self.wfile.write(data)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _Server(("127.0.0.1", port), Handler)
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.05,), daemon=True
         )
@@ -155,3 +175,12 @@ class FakeSlackApi:
                 return found
             time.sleep(0.01)
         return self.of(method)
+
+
+if (
+    __name__ == "__main__"
+):  # a stand-alone fake, for the load benchmark: python -m tests.fake_slack PORT
+    import sys
+
+    FakeSlackApi().start(int(sys.argv[1]))
+    threading.Event().wait()

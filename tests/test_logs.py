@@ -77,3 +77,17 @@ def test_a_hostile_request_id_is_replaced(captured: io.StringIO) -> None:
     [value] = [v for k, v in headers if k == "X-Request-Id"]
     assert len(value) == 32 and value.isalnum()
     assert all(line["request_id"] == value for line in lines(captured))
+
+
+def test_work_handed_to_the_listener_pool_keeps_the_request_id(captured: io.StringIO) -> None:
+    from bot.logs import ContextExecutor, request_id
+
+    pool = ContextExecutor(max_workers=2)
+    token = request_id.set("req-in-pool-0001")
+    try:
+        pool.submit(logging.getLogger("pcnbot.pool").info, "after ack").result(5)
+    finally:
+        request_id.reset(token)
+        pool.shutdown()
+    [line] = lines(captured)
+    assert line["request_id"] == "req-in-pool-0001"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -42,6 +43,8 @@ from ..views.feedback import (
 )
 
 __all__ = ["register", "run_feedback_command"]
+
+log = logging.getLogger("pcnbot.feedback")
 
 
 def _display_name(client: WebClient, user_id: str) -> str:
@@ -185,6 +188,7 @@ def register(app: App, deps: Deps, roles: NegotiatorDirectory) -> None:
                 workspace_id=team_id,
                 anonymous=form.anonymous,
                 display_name=None if form.anonymous else _display_name(client, user_id),
+                classify=False,  # answer Slack first; the comment is tagged just below
             )
         except FeedbackError as exc:
             errors = _feedback_errors(exc)
@@ -195,6 +199,10 @@ def register(app: App, deps: Deps, roles: NegotiatorDirectory) -> None:
             ack(response_action="errors", errors=errors)
             return
         ack()
+        try:
+            feedback_flow.classify_stored(deps, stored)
+        except Exception:  # the sweep of unclassified comments retries it
+            log.exception("could not tag comment %d after saving it", stored.id)
         message = confirmation_message(stored)
         client.chat_postMessage(channel=user_id, text=message.text, blocks=message.blocks)
 
