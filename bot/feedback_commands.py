@@ -252,7 +252,8 @@ def _erase(args: argparse.Namespace, deps: Deps, out: TextIO) -> int:
     if not re.fullmatch(r"[UW][A-Z0-9]{2,}", user):
         raise UserError(f"{user!r} is not a Slack user id (like U012ABCDEF)")
     workspaces = [args.workspace] if args.workspace else known_workspaces(deps.sessions)
-    keys = [respondent_key(deps.secret, ws, user) for ws in workspaces]
+    secrets = [deps.secret, *(old.encode() for old in deps.settings.previous_secret_keys)]
+    keys = [respondent_key(secret, ws, user) for ws in workspaces for secret in secrets]
     removed = erase_person(deps.sessions, keys, slack_user_id=user)
     print(
         f"erased {removed.responses} responses and {removed.questions} questions of {user}",

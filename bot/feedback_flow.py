@@ -61,6 +61,10 @@ def submit(
         display_name=display_name if not anonymous else None,
         slack_user_id=user_id if not anonymous and source == "slack" else None,
         partial=partial,
+        previous_keys=tuple(
+            respondent_key(old.encode(), workspace, user_id)
+            for old in deps.settings.previous_secret_keys
+        ),
     )
     return submit_response(deps.sessions, submission, tagger=deps.tagger if classify else None)
 

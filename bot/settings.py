@@ -32,6 +32,7 @@ class Settings:
     slack_app_token: str | None = None
     slack_api_url: str | None = None
     secret_key: str | None = None
+    previous_secret_keys: tuple[str, ...] = ()
     negotiators: tuple[str, ...] = ()
     negotiator_group: str | None = None
     digest_channel: str | None = None
@@ -97,6 +98,13 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
     secret_key = _optional(environ, "PCNBOT_SECRET_KEY")
     if secret_key is not None and len(secret_key) < 16:
         raise SettingsError("PCNBOT_SECRET_KEY: must be at least 16 characters")
+    previous_keys = tuple(
+        part.strip()
+        for part in environ.get("PCNBOT_PREVIOUS_SECRET_KEYS", "").split(",")
+        if part.strip()
+    )
+    if any(len(key) < 16 for key in previous_keys):
+        raise SettingsError("PCNBOT_PREVIOUS_SECRET_KEYS: each key must be at least 16 characters")
     api_url = _optional(environ, "PCNBOT_SLACK_API_URL")
     if api_url is not None:
         if not re.match(r"^https?://", api_url):
@@ -130,6 +138,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         slack_app_token=_optional(environ, "SLACK_APP_TOKEN"),
         slack_api_url=api_url,
         secret_key=secret_key,
+        previous_secret_keys=previous_keys,
         negotiators=negotiators,
         negotiator_group=_optional(environ, "PCNBOT_NEGOTIATOR_GROUP"),
         digest_channel=_optional(environ, "PCNBOT_DIGEST_CHANNEL"),

@@ -71,6 +71,9 @@ class Submission:
     #: True: a missing rating or comment leaves the stored one as it is (the console's
     #: separate /rate and /comment); False: the submission replaces the whole response.
     partial: bool = False
+    #: The same person's keys under earlier secret keys (after PCNBOT_SECRET_KEY was
+    #: rotated): a response stored under one of them is updated and moved to the new key.
+    previous_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,17 @@ def upsert_response(
         )
         .with_for_update()
     ).first()
+    if existing is None and submission.previous_keys:
+        existing = session.scalars(
+            select(Response)
+            .where(
+                Response.target_id == submission.target_id,
+                Response.respondent_key.in_(submission.previous_keys),
+            )
+            .with_for_update()
+        ).first()
+        if existing is not None:
+            existing.respondent_key = submission.respondent_key
     named = not submission.anonymous
     fields: dict[str, Any] = {
         "rating": rating,
