@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "classify_stored",
+    "name_response",
     "confirmation_text",
     "open_targets",
     "own_ratings",
@@ -67,6 +68,13 @@ def submit(
         ),
     )
     return submit_response(deps.sessions, submission, tagger=deps.tagger if classify else None)
+
+
+def name_response(deps: Deps, stored: StoredResponse, display_name: str) -> None:
+    """Put the person's display name on a named response saved before it was known."""
+    from feedback.responses import set_display_name
+
+    set_display_name(deps.sessions, stored.id, display_name)
 
 
 def classify_stored(deps: Deps, stored: StoredResponse) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -36,6 +36,7 @@ __all__ = [
     "own_response",
     "split_themes",
     "parse_rating",
+    "set_display_name",
     "store_tags",
     "submit_response",
     "upsert_response",
@@ -226,6 +227,17 @@ def upsert_response(
     session.flush()
     store_tags(session, response, tags, new=True)
     return response, True
+
+
+def set_display_name(sessions: SessionFactory, response_id: int, display_name: str) -> None:
+    """Name a response its author chose to sign (anonymous responses stay unnamed)."""
+    cleaned = "".join(ch for ch in display_name if ch.isprintable()).strip()[:200] or "someone"
+    with sessions.begin() as session:
+        session.execute(
+            update(Response)
+            .where(Response.id == response_id, Response.anonymous.is_(False))
+            .values(display_name=cleaned)
+        )
 
 
 def submit_response(

@@ -163,6 +163,7 @@ class TestRating:
     ) -> None:
         target_id = create_roadshow(server, slack)
         metadata = json.dumps({"target": target_id})
+        posted = len(slack.of("chat.postMessage"))
         server.view_submission("feedback_modal", {"rating": rating("2")}, private_metadata=metadata)
         server.view_submission(
             "feedback_modal",
@@ -173,6 +174,8 @@ class TestRating:
             },
             private_metadata=metadata,
         )
+        # The name is looked up after Slack is answered, before the confirmation is sent.
+        slack.wait_for("chat.postMessage", posted + 2, timeout=10)
         [stored] = responses(deps)
         assert (stored.rating, stored.comment) == (5, "Changed my mind")
         assert stored.display_name == f"Dr {USER_ID}" and stored.slack_user_id == USER_ID

@@ -187,7 +187,7 @@ def register(app: App, deps: Deps, roles: NegotiatorDirectory) -> None:
                 source="slack",
                 workspace_id=team_id,
                 anonymous=form.anonymous,
-                display_name=None if form.anonymous else _display_name(client, user_id),
+                display_name=None if form.anonymous else user_id,  # the name follows
                 classify=False,  # answer Slack first; the comment is tagged just below
             )
         except FeedbackError as exc:
@@ -199,6 +199,8 @@ def register(app: App, deps: Deps, roles: NegotiatorDirectory) -> None:
             ack(response_action="errors", errors=errors)
             return
         ack()
+        if not form.anonymous:  # looked up after ack: users.info may be slow or throttled
+            feedback_flow.name_response(deps, stored, _display_name(client, user_id))
         try:
             feedback_flow.classify_stored(deps, stored)
         except Exception:  # the sweep of unclassified comments retries it
