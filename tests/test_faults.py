@@ -108,8 +108,8 @@ def test_a_submission_when_the_database_goes_away_is_refused_politely_and_nothin
             deps.sessions,
             NewTarget("roadshow", "Leeds", TEAM_ID, "U1", event_date=date(2026, 11, 18)),
         )
-        # The comment row is written; the database disappears before its themes are.
-        proxy.freeze_on(b"INSERT INTO comment_themes")
+        # The response row is written; the database disappears before it is committed.
+        proxy.freeze_on(b"COMMIT")
         thread, result = in_background(lambda: submit(server, info.id))
         assert proxy.frozen.wait(20)
         proxy.cut()
@@ -128,6 +128,7 @@ def test_a_submission_when_the_database_goes_away_is_refused_politely_and_nothin
         proxy.restore()
         accepted = submit(server, info.id)
         assert accepted.status == 200 and accepted.body == ""
+        assert slack.wait_for("chat.postMessage", 1, timeout=20)  # sent once it is tagged
         stored, themes = counts(direct)
         assert stored == 1 and themes == len(deps.theme_names)
     finally:
@@ -159,7 +160,9 @@ def test_a_worker_killed_mid_request_leaves_no_partial_rows_and_is_replaced(
     ).start()
     try:
         [worker] = server.worker_pids()
-        proxy.freeze_on(b"INSERT INTO comment_themes")
+        # Killed inside the transaction: the row is locked and being written, not committed.
+        # (Bytes held here reach PostgreSQL after the kill, as a packet in flight would.)
+        proxy.freeze_on(b"INSERT INTO responses")
         thread, result = in_background(lambda: submit(server, info.id))
         assert proxy.frozen.wait(20)
         os.kill(worker, signal.SIGKILL)
@@ -173,6 +176,7 @@ def test_a_worker_killed_mid_request_leaves_no_partial_rows_and_is_replaced(
         assert server.worker_pids() != [worker] and not alive(worker)
         accepted = submit(server, info.id)
         assert accepted.status == 200 and accepted.body == "", accepted.body
+        assert slack.wait_for("chat.postMessage", 1, timeout=20)  # sent once it is tagged
         stored, themes = counts(direct)
         assert stored == 1 and themes > 0
     finally:
