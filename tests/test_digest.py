@@ -92,7 +92,9 @@ class TestWeeks:
         assert WEEK.end == datetime(2026, 3, 29, 23, 0, tzinfo=UTC)  # Monday 00:00 BST
         assert WEEK.end - WEEK.start == timedelta(hours=167)
 
-    @pytest.mark.parametrize("text", ["2026-W60", "2026-W00", "W47", "2026-47", "next week"])
+    @pytest.mark.parametrize(
+        "text", ["2026-W60", "2026-W00", "W47", "2026-47", "next week", "0001-W01", "1969-W52"]
+    )
     def test_a_malformed_week_is_refused(self, text: str) -> None:
         with pytest.raises(WeekError):
             parse_week(text, zone="Europe/London", now=datetime(2026, 11, 23, tzinfo=UTC))
