@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 __all__ = ["add_parsers", "parse_age", "prune", "run"]
 
 PROGRESS_FROM_ROWS = 2_000
+#: A hundred years: older than any feedback, and a cut-off the calendar can still hold.
+MAX_AGE_DAYS = 36_525
 
 
 def _date(text: str) -> date:
@@ -40,6 +42,8 @@ def parse_age(text: str) -> timedelta:
     days = {"d": 1, "w": 7, "m": 30.4375, "y": 365.25}[unit] * n
     if days < 1:
         raise argparse.ArgumentTypeError("the age must be at least one day")
+    if days > MAX_AGE_DAYS:
+        raise argparse.ArgumentTypeError(f"{text.strip()!r} is over the longest age, 100y")
     return timedelta(days=days)
 
 

@@ -87,5 +87,8 @@ def test_prune_needs_a_sensible_age(deps: Deps) -> None:
 
     code, out, _ = run(deps, "db", "prune", "--older-than", "24m")
     assert code == 0 and "deleted 0 responses" in out
-    with pytest.raises(SystemExit):
-        run(deps, "db", "prune", "--older-than", "soon")
+    for age in ("soon", "9999y", "101y"):
+        with pytest.raises(SystemExit):
+            run(deps, "db", "prune", "--older-than", age)
+    code, out, _ = run(deps, "db", "prune", "--older-than", "100y")
+    assert code == 0 and "deleted 0 responses" in out
