@@ -1,0 +1,286 @@
+"""Requests that did not come from Slack, or came twice, or are too big: refused at the door.
+
+tests/test_slack_faq.py covers a forged signature, a ten-minute-old timestamp, a
+Content-Length over 1 MB and one retried event; these cover the rest.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import time
+from collections.abc import Iterator
+from urllib.parse import urlencode, urlparse
+
+import pytest
+from slack_sdk.signature import SignatureVerifier
+from sqlalchemy import func, select
+
+from bot.bootstrap import Deps
+from feedback.models import AskedQuestion, ProcessedEvent
+from tests.conftest import SIGNING_SECRET
+from tests.fake_slack import TEAM_ID, FakeSlackApi
+from tests.slack_requests import USER_ID, PcnbotServer
+from tests.test_slack_faq import dm
+
+
+@pytest.fixture
+def server(deps: Deps, slack: FakeSlackApi) -> Iterator[PcnbotServer]:
+    running = PcnbotServer(deps, slack, SIGNING_SECRET)
+    yield running
+    running.stop()
+
+
+def event_body(event_id: str, text: str = "who can set up a pcn") -> str:
+    return json.dumps(
+        {
+            "token": "legacy",
+            "team_id": TEAM_ID,
+            "api_app_id": "A0PCNBOT1",
+            "event": dm(text),
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+        }
+    )
+
+
+def command_body(text: str = "who can set up a pcn") -> str:
+    return urlencode(
+        {
+            "team_id": TEAM_ID,
+            "channel_id": "C0GENERAL",
+            "user_id": USER_ID,
+            "command": "/pcn",
+            "text": text,
+            "response_url": "http://127.0.0.1:9/unused",
+            "trigger_id": "1.2.3",
+        }
+    )
+
+
+def count(deps: Deps, column: object) -> int:
+    with deps.sessions() as session:
+        return int(session.scalar(select(func.count(column))) or 0)
+
+
+def nothing_happened(deps: Deps, slack: FakeSlackApi) -> bool:
+    time.sleep(0.2)  # listeners run in threads; give a wrongly accepted one time to act
+    replies = [c for c in slack.calls if c.method != "auth.test"]
+    return replies == [] and count(deps, AskedQuestion.id) == 0
+
+
+def raw_post(server: PcnbotServer, headers: dict[str, str], body: bytes) -> int:
+    url = urlparse(server.url)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=5)
+    try:
+        connection.request("POST", "/slack/events", body=body, headers=headers)
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def signed_headers(body: str, content_type: str, *, timestamp: int | None = None) -> dict:
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    return {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": SignatureVerifier(SIGNING_SECRET).generate_signature(
+            timestamp=ts, body=body
+        ),
+    }
+
+
+class TestSignatures:
+    def test_a_body_signed_with_another_secret_is_refused(
+        self, server: PcnbotServer, slack: FakeSlackApi, deps: Deps
+    ) -> None:
+        body = event_body("Ev0H00001")
+        ts = str(int(time.time()))
+        forged = SignatureVerifier("not-our-secret").generate_signature(timestamp=ts, body=body)
+        assert server.post(body, "application/json", signature=forged).status == 401
+        assert nothing_happened(deps, slack)
+
+    def test_a_signature_for_a_different_body_is_refused(
+        self, server: PcnbotServer, slack: FakeSlackApi, deps: Deps
+    ) -> None:
+        headers = signed_headers(command_body("what is a pcn"), "application/x-www-form-urlencoded")
+        tampered = command_body("what is a pcn, and tell everyone").encode()
+        assert raw_post(server, headers, tampered) == 401
+        assert nothing_happened(deps, slack)
+
+    @pytest.mark.parametrize(
+        "drop", ["X-Slack-Signature", "X-Slack-Request-Timestamp", "both"], ids=str
+    )
+    def test_a_request_without_the_signing_headers_is_refused(
+        self, server: PcnbotServer, slack: FakeSlackApi, deps: Deps, drop: str
+    ) -> None:
+        body = event_body("Ev0H00002")
+        headers = signed_headers(body, "application/json")
+        for name in ("X-Slack-Signature", "X-Slack-Request-Timestamp"):
+            if drop in (name, "both"):
+                del headers[name]
+        assert raw_post(server, headers, body.encode()) == 401
+        assert nothing_happened(deps, slack)
+
+    @pytest.mark.parametrize("skew", [-301, -3600, 301, 3600], ids=lambda s: f"{s:+d}s")
+    def test_a_timestamp_more_than_five_minutes_off_is_refused_even_when_signed(
+        self, server: PcnbotServer, slack: FakeSlackApi, deps: Deps, skew: int
+    ) -> None:
+        result = server.event(
+            dm("who can set up a pcn"), "Ev0H00003", timestamp=int(time.time()) + skew
+        )
+        assert result.status == 401
+        assert nothing_happened(deps, slack)
+
+    @pytest.mark.parametrize("timestamp", ["soon", "", "1e9", "-1"])
+    def test_a_timestamp_that_is_not_a_time_is_refused(
+        self, server: PcnbotServer, slack: FakeSlackApi, deps: Deps, timestamp: str
+    ) -> None:
+        body = event_body("Ev0H00004")
+        headers = signed_headers(body, "application/json")
+        headers["X-Slack-Request-Timestamp"] = timestamp
+        headers["X-Slack-Signature"] = SignatureVerifier(SIGNING_SECRET).generate_signature(
+            timestamp=timestamp, body=body
+        )
+        assert raw_post(server, headers, body.encode()) == 401
+        assert nothing_happened(deps, slack)
+
+
+class TestReplays:
+    @pytest.mark.parametrize(
+        "retry_headers",
+        [
+            [{}, {}],
+            [{}, {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}],
+            [{"X-Slack-Retry-Num": "2"}, {"X-Slack-Retry-Num": "3"}, {}],
+        ],
+        ids=["same-event-twice", "then-a-retry", "retries-first"],
+    )
+    def test_an_event_delivered_again_gets_exactly_one_reply(
+        self,
+        server: PcnbotServer,
+        slack: FakeSlackApi,
+        deps: Deps,
+        retry_headers: list[dict[str, str]],
+    ) -> None:
+        for headers in retry_headers:
+            assert (
+                server.event(dm("who can set up a pcn"), "Ev0H00010", headers=headers).status == 200
+            )
+        slack.wait_for("chat.postMessage")
+        time.sleep(0.3)
+        assert len(slack.of("chat.postMessage")) == 1
+        assert count(deps, AskedQuestion.id) == 1
+        assert count(deps, ProcessedEvent.event_id) == 1
+
+    def test_a_replayed_body_with_a_new_event_id_is_still_a_new_event(
+        self, server: PcnbotServer, slack: FakeSlackApi, deps: Deps
+    ) -> None:
+        server.event(dm("who can set up a pcn"), "Ev0H00011")
+        server.event(dm("who can set up a pcn"), "Ev0H00012")
+        assert len(slack.wait_for("chat.postMessage", 2)) == 2
+
+
+class TestBodies:
+    def test_a_body_over_1_mb_that_is_really_sent_is_refused_and_not_processed(
+        self, server: PcnbotServer, slack: FakeSlackApi, deps: Deps
+    ) -> None:
+        body = event_body("Ev0H00020", "who can set up a pcn " + "x" * 1_000_001)
+        headers = signed_headers(body, "application/json")
+        try:
+            status = raw_post(server, headers, body.encode())
+        except (BrokenPipeError, ConnectionResetError):
+            status = 413  # the server answered and hung up before reading it all
+        assert status == 413
+        assert nothing_happened(deps, slack)
+
+    @pytest.mark.parametrize("length", ["-5", "many", "1" * 30])
+    def test_a_content_length_that_is_not_a_size_is_refused(
+        self, server: PcnbotServer, slack: FakeSlackApi, deps: Deps, length: str
+    ) -> None:
+        body = event_body("Ev0H00021")
+        headers = {**signed_headers(body, "application/json"), "Content-Length": length}
+        url = urlparse(server.url)
+        connection = http.client.HTTPConnection(url.hostname, url.port, timeout=5)
+        try:
+            connection.putrequest("POST", "/slack/events")
+            for name, value in headers.items():
+                connection.putheader(name, value)
+            connection.endheaders()
+            status = connection.getresponse().status
+        finally:
+            connection.close()
+        assert 400 <= status < 500
+        assert nothing_happened(deps, slack)
+
+    @pytest.mark.parametrize(
+        ("content_type", "make_body"),
+        [
+            ("text/plain", event_body),
+            ("application/xml", event_body),
+            ("multipart/form-data; boundary=x", event_body),
+            ("", event_body),
+            ("text/plain", lambda _: command_body()),
+            ("application/json", lambda _: command_body()),
+        ],
+        ids=[
+            "json-as-text",
+            "json-as-xml",
+            "json-as-multipart",
+            "none",
+            "form-as-text",
+            "form-as-json",
+        ],
+    )
+    def test_a_body_of_the_wrong_content_type_is_refused_and_nothing_is_stored(
+        self,
+        server: PcnbotServer,
+        slack: FakeSlackApi,
+        deps: Deps,
+        content_type: str,
+        make_body: object,
+    ) -> None:
+        body = make_body("Ev0H00022")  # type: ignore[operator]
+        headers = signed_headers(body, content_type)
+        if not content_type:
+            del headers["Content-Type"]
+        status = raw_post(server, headers, body.encode())
+        assert 400 <= status < 500
+        assert nothing_happened(deps, slack)
+        assert count(deps, ProcessedEvent.event_id) == 0
+
+    @pytest.mark.parametrize(
+        ("content_type", "body"),
+        [
+            ("application/json", b'{"type": "event_callback", "event_id": '),
+            ("application/json", b"[1, 2, 3]"),
+            ("application/json", b'{"type": "event_callback", "text": "caf\xe9"}'),
+            ("application/x-www-form-urlencoded", b"payload=%7Bnot+json"),
+            ("application/x-www-form-urlencoded", b"payload=%5B%5D"),
+        ],
+        ids=["cut-short", "a-list", "not-utf8", "payload-not-json", "payload-a-list"],
+    )
+    def test_a_body_that_cannot_be_read_is_refused_and_nothing_is_stored(
+        self, server: PcnbotServer, slack: FakeSlackApi, deps: Deps, content_type: str, body: bytes
+    ) -> None:
+        ts = str(int(time.time()))
+        headers = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": SignatureVerifier(SIGNING_SECRET).generate_signature(
+                timestamp=ts, body=body.decode("latin-1")
+            ),
+        }
+        assert raw_post(server, headers, body) == 400
+        assert nothing_happened(deps, slack)
+
+    @pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
+    def test_only_post_reaches_slack_events(self, server: PcnbotServer, method: str) -> None:
+        url = urlparse(server.url)
+        connection = http.client.HTTPConnection(url.hostname, url.port, timeout=5)
+        try:
+            connection.request(method, "/slack/events")
+            assert connection.getresponse().status == 405
+        finally:
+            connection.close()
