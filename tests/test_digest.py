@@ -201,7 +201,7 @@ class TestRenderers:
         assert set(data["questions"]) >= {"asked", "answered", "unanswered"}
 
     def test_users_words_render_inertly_everywhere(self, deps: Deps, target: int) -> None:
-        nasty = "<!channel> <script>alert(1)</script> @here [x](http://evil) money *bold*"
+        nasty = "<!channel> <script>alert(1)</script> @here [x](http://evil) money *bold* ~s~ &amp;"
         seed(deps, target, local(24, 10), nasty, n=5)
         digest = digest_for(deps, WEEK, workspace_id=WS)
         html = render(digest, "html")
@@ -209,6 +209,7 @@ class TestRenderers:
         assert "<b>roadshow</b>" not in html
         markdown = render(digest, "markdown")
         assert "[x](http://evil)" not in markdown
+        assert "\\~s\\~" in markdown and "\\&amp;" in markdown  # no strike-through, no entity
         slack = json.dumps([m.blocks for m in digest_messages(digest)])
         assert "<!channel>" not in slack and "<script>" not in slack and "@here" not in slack
 
