@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from . import ids
+from .record_ids import record_id
 
 __all__ = [
     "FeedbackForm",
@@ -16,24 +16,8 @@ __all__ = [
     "metadata",
     "read_feedback",
     "read_roadshow",
-    "record_id",
     "value",
 ]
-
-_RECORD_ID = re.compile(r"[0-9]{1,18}")
-
-
-def record_id(raw: object) -> int | None:
-    """A stored record's id from a payload (a button value, a form's metadata, a command's
-    text): a positive whole number written with at most 18 ASCII digits, else None. Digits
-    like "²" or "٣", and numbers too big for the database, are not ids."""
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int):
-        return raw if 0 < raw < 10**18 else None
-    if isinstance(raw, str) and _RECORD_ID.fullmatch(raw.strip()):
-        return int(raw.strip()) or None
-    return None
 
 
 def _dict(data: object) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 
 from bot import answering
 from bot.bootstrap import Deps
+from bot.console import Console
 from bot.feedback_commands import parse_age
 from bot.listeners.commands import FEEDBACK_SUBCOMMANDS, parse_pcn_command
 from bot.slack_forms import metadata, read_feedback, read_roadshow, value
@@ -412,4 +413,35 @@ def test_a_csv_comment_full_of_identifiers_is_stored_scrubbed(
     )
     [(_, _, _, comment, *_)] = snapshot(deps)
     assert not re.search(r"07700|ada@|LS1", comment)
+    assert_model_rules(deps)
+
+
+# The terminal console -------------------------------------------------------------------
+
+console_lines = st.one_of(
+    hostile_text,
+    st.builds(
+        lambda command, target, rest: f"{command} {target} {rest}",
+        st.sampled_from(["/rate", "/comment", "/targets", "/help", "/nonsense"]),
+        st.one_of(st.just("OPEN"), hostile_text),
+        hostile_text,
+    ),
+)
+
+
+@given(lines=st.lists(console_lines, min_size=1, max_size=4))
+@settings(max_examples=40)
+@example(lines=["who can set up a pcn", "²"])
+@example(lines=["/rate ² 5"])
+@example(lines=["/comment 99999999999999999999 hello"])
+def test_any_console_line_gets_a_polite_reply_and_stores_only_valid_rows(
+    deps: Deps, open_roadshow: int, lines: list[str]
+) -> None:
+    out = io.StringIO()
+    console = Console(deps, read=lambda _: "", out=out)
+    for line in lines:
+        out.seek(0)
+        out.truncate()
+        assert console.handle(line.replace("OPEN", str(open_roadshow))) in (True, False)
+        assert "Traceback" not in out.getvalue()
     assert_model_rules(deps)

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from .. import answering, ids
 from ..bootstrap import Deps
-from ..slack_forms import record_id
+from ..record_ids import record_id
 from ..views import answer_message, rated_blocks
 
 __all__ = ["register"]

@@ -14,8 +14,9 @@ from feedback.moderation import current_themes, hide_response, retag_response
 from .. import ids
 from ..bootstrap import Deps
 from ..digests import theme_labels
+from ..record_ids import record_id
 from ..roles import NEGOTIATORS_ONLY, NegotiatorDirectory
-from ..slack_forms import metadata, record_id, value
+from ..slack_forms import metadata, value
 from ..views.digest import answer_modal, retag_modal
 
 __all__ = ["register"]

@@ -28,8 +28,9 @@ from feedback.targets import (
 
 from .. import answering, feedback_flow, ids
 from ..bootstrap import Deps
+from ..record_ids import record_id
 from ..roles import NEGOTIATORS_ONLY, NegotiatorDirectory
-from ..slack_forms import read_feedback, read_roadshow, record_id, value
+from ..slack_forms import read_feedback, read_roadshow, value
 from ..views import answer_message
 from ..views.feedback import (
     announcement_message,
