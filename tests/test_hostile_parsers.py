@@ -7,11 +7,15 @@ import argparse
 import csv
 import io
 import json
+import logging
 import re
+import time
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from hypothesis import example, given, settings
@@ -444,4 +448,91 @@ def test_any_console_line_gets_a_polite_reply_and_stores_only_valid_rows(
         out.truncate()
         assert console.handle(line.replace("OPEN", str(open_roadshow))) in (True, False)
         assert "Traceback" not in out.getvalue()
+    assert_model_rules(deps)
+
+
+# Buttons, shortcuts and events with hand-made values ------------------------------------
+
+
+def settle(slack: FakeSlackApi, caplog: pytest.LogCaptureFixture, calls_before: int) -> None:
+    """Wait until the listener (run in a thread after the ack) answered or failed."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        if len(slack.calls) > calls_before or failures(caplog):
+            return
+        time.sleep(0.01)
+
+
+def failures(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@given(
+    action=st.sampled_from(["faq_helpful", "faq_unhelpful", "faq_related_1", "give_feedback"]),
+    raw=st.one_of(json_values, st.just("OPEN")),
+)
+@settings(max_examples=30)
+@example(action="give_feedback", raw=[1])
+@example(action="faq_related_1", raw=None)
+def test_any_button_value_gets_an_answer_not_a_failure(
+    server: PcnbotServer,
+    slack: FakeSlackApi,
+    open_roadshow: int,
+    caplog: pytest.LogCaptureFixture,
+    action: str,
+    raw: object,
+) -> None:
+    caplog.clear()
+    calls_before = len(slack.calls)
+    payload = {
+        "type": "block_actions",
+        "team": {"id": TEAM_ID},
+        "user": {"id": USER_ID},
+        "trigger_id": "1.2.3",
+        "container": {"type": "message", "channel_id": "D0GP00001", "is_ephemeral": True},
+        "channel": {"id": "D0GP00001"},
+        "response_url": slack.response_url(),
+        "actions": [
+            {
+                "action_id": action,
+                "value": open_roadshow if raw == "OPEN" else raw,
+                "type": "button",
+            }
+        ],
+    }
+    body = urlencode({"payload": json.dumps(payload)})
+    assert server.post(body, "application/x-www-form-urlencoded").status == 200
+    settle(slack, caplog, calls_before)
+    assert not failures(caplog)
+    assert len(slack.calls) > calls_before  # the person was answered
+
+
+@given(
+    text=json_values,
+    kind=st.sampled_from(["message", "app_mention"]),
+)
+@settings(max_examples=30)
+@example(text={"a": 1}, kind="message")
+@example(text=["what is a pcn"], kind="app_mention")
+def test_any_event_text_gets_a_reply_not_a_failure(
+    server: PcnbotServer,
+    slack: FakeSlackApi,
+    deps: Deps,
+    caplog: pytest.LogCaptureFixture,
+    text: object,
+    kind: str,
+) -> None:
+    caplog.clear()
+    calls_before = len(slack.calls)
+    event = {
+        "type": kind,
+        "channel_type": "im",
+        "channel": "D0GP00001",
+        "user": USER_ID,
+        "text": text,
+        "ts": "1700000000.000100",
+    }
+    assert server.event(event, f"Ev{uuid.uuid4().hex[:12]}").status == 200
+    settle(slack, caplog, calls_before)
+    assert not failures(caplog)
     assert_model_rules(deps)
