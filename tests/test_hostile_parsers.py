@@ -32,7 +32,7 @@ from bot.views import answer_message
 from feedback.csv_import import CSV_COLUMNS, import_rows, read_csv
 from feedback.digest import SERIES_WEEKS
 from feedback.errors import InvalidRating
-from feedback.models import MAX_COMMENT_CHARS, AskedQuestion, Response, Target
+from feedback.models import MAX_COMMENT_CHARS, AskedQuestion, FaqDraft, Response, Target
 from feedback.privacy import scrub
 from feedback.questions import MAX_STORED_QUESTION_CHARS
 from feedback.responses import parse_rating
@@ -41,6 +41,7 @@ from feedback.weeks import WeekError, parse_week
 from tests.conftest import SIGNING_SECRET
 from tests.fake_slack import TEAM_ID, FakeSlackApi
 from tests.slack_requests import USER_ID, PcnbotServer
+from tests.test_hostile_roles import everything
 
 NEGOTIATOR = "U0NEG0001"
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -536,3 +537,57 @@ def test_any_event_text_gets_a_reply_not_a_failure(
     settle(slack, caplog, calls_before)
     assert not failures(caplog)
     assert_model_rules(deps)
+
+
+# Negotiators' forms ---------------------------------------------------------------------
+
+
+@given(
+    callback=st.sampled_from(["roadshow_modal", "answer_modal"]),
+    first=hostile_text,
+    second=hostile_text,
+    third=hostile_text,
+    day=st.one_of(st.just("2026-11-18"), hostile_text),
+)
+@settings(max_examples=30)
+@example(callback="answer_modal", first="locums?\x00", second="Yes.\ud800", third="DES", day="")
+@example(callback="answer_modal", first="9434765919 " * 45, second="Yes", third="DES", day="")
+@example(callback="roadshow_modal", first="Leeds\x00", second="\ud800", third="", day="2026-02-30")
+def test_any_negotiator_form_is_stored_within_the_rules_or_refused_in_the_form(
+    server: PcnbotServer,
+    slack: FakeSlackApi,
+    deps: Deps,
+    caplog: pytest.LogCaptureFixture,
+    callback: str,
+    first: str,
+    second: str,
+    third: str,
+    day: str,
+) -> None:
+    caplog.clear()
+    if callback == "roadshow_modal":
+        values = {
+            "title": {"type": "plain_text_input", "value": first},
+            "location": {"type": "plain_text_input", "value": second},
+            "host": {"type": "plain_text_input", "value": third},
+            "date": {"type": "datepicker", "selected_date": day},
+        }
+    else:
+        values = {
+            "question": {"type": "plain_text_input", "value": first},
+            "answer": {"type": "plain_text_input", "value": second},
+            "source": {"type": "plain_text_input", "value": third},
+        }
+    before = everything(deps)
+    result = server.view_submission(callback, values, user=NEGOTIATOR)
+    assert result.status == 200, result.body
+    if result.body:
+        errors = result.json()["errors"]
+        assert errors and all(is_polite(m) for m in errors.values())
+        assert everything(deps) == before
+    assert not failures(caplog)
+    assert_model_rules(deps)
+    with deps.sessions() as session:
+        for draft in session.scalars(select(FaqDraft)):
+            assert len(draft.question) <= 500 and len(draft.source) <= 300
+            assert all(map(stored_text_is_clean, (draft.question, draft.answer, draft.source)))
