@@ -12,6 +12,7 @@ import csv
 import hashlib
 import hmac
 import io
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -105,6 +106,14 @@ def _flag(value: str | None) -> bool:
     raise FeedbackError(f"anonymous must be yes or no (found {text[:20]!r})")
 
 
+def _one_line(text: str) -> str:
+    """Text as one line: control, format and unpaired surrogate characters (NUL, direction
+    overrides, zero-width spaces) become spaces, and runs of spaces become one."""
+    return " ".join(
+        "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text).split()
+    )
+
+
 def _row(line: int, raw: dict[str, str], timezone: ZoneInfo, now: datetime) -> ImportRow:
     rating = parse_rating(raw.get("rating"))
     comment = clean_comment(raw.get("comment"))
@@ -121,7 +130,7 @@ def _row(line: int, raw: dict[str, str], timezone: ZoneInfo, now: datetime) -> I
             ) from None
         if submitted_at > now:
             raise FeedbackError("submitted_at is in the future")
-    respondent = " ".join((raw.get("respondent") or "").split())[:200] or None
+    respondent = _one_line(raw.get("respondent") or "")[:200] or None
     anonymous = _flag(raw.get("anonymous"))
     if not anonymous and respondent is None:
         raise FeedbackError("a named response (anonymous = no) needs a respondent")

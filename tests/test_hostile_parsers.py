@@ -111,6 +111,7 @@ def assert_model_rules(deps: Deps) -> None:
                 assert stored_text_is_clean(r.comment)
                 assert scrub(r.comment) == r.comment, "a stored comment still holds identifiers"
             assert r.anonymous or r.display_name
+            assert r.display_name is None or stored_text_is_clean(r.display_name)
             assert r.source in ("slack", "console", "import")
         for t in session.scalars(select(Target)):
             assert t.kind in ("roadshow", "article") and 0 < len(t.title) <= 200
@@ -379,6 +380,11 @@ def csv_files(draw: st.DrawFn) -> bytes:
 
 @given(data=st.one_of(csv_files(), st.binary(max_size=200)), skip_invalid=st.booleans())
 @settings(max_examples=40)
+@example(
+    data="comment,rating,respondent,anonymous\nhi,3,Dr\x00Ada\u202e,no\n".encode(),
+    skip_invalid=False,
+)
+@example(data="rating,respondent,anonymous\n4,\x00\u200b,no\n".encode(), skip_invalid=True)
 def test_any_csv_file_is_imported_within_the_rules_or_rejected_with_reasons(
     deps: Deps, tmp_path: Path, open_roadshow: int, data: bytes, skip_invalid: bool
 ) -> None:
