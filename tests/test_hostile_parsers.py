@@ -517,10 +517,13 @@ def test_any_button_value_gets_an_answer_not_a_failure(
 @given(
     text=json_values,
     kind=st.sampled_from(["message", "app_mention"]),
+    event_id=st.one_of(st.none(), hostile_text),
 )
 @settings(max_examples=30)
-@example(text={"a": 1}, kind="message")
-@example(text=["what is a pcn"], kind="app_mention")
+@example(text={"a": 1}, kind="message", event_id=None)
+@example(text=["what is a pcn"], kind="app_mention", event_id=None)
+@example(text="what is a pcn", kind="message", event_id="Ev\x00")
+@example(text="what is a pcn", kind="message", event_id=["Ev1"])
 def test_any_event_text_gets_a_reply_not_a_failure(
     server: PcnbotServer,
     slack: FakeSlackApi,
@@ -528,6 +531,7 @@ def test_any_event_text_gets_a_reply_not_a_failure(
     caplog: pytest.LogCaptureFixture,
     text: object,
     kind: str,
+    event_id: object,
 ) -> None:
     caplog.clear()
     calls_before = len(slack.calls)
@@ -539,7 +543,10 @@ def test_any_event_text_gets_a_reply_not_a_failure(
         "text": text,
         "ts": "1700000000.000100",
     }
-    assert server.event(event, f"Ev{uuid.uuid4().hex[:12]}").status == 200
+    unique = f"Ev{uuid.uuid4().hex[:12]}"
+    # Made unique, so that no example is skipped as a repeat of an earlier one.
+    sent_id = event_id + unique if isinstance(event_id, str) else event_id or unique
+    assert server.event(event, sent_id).status == 200  # type: ignore[arg-type]
     settle(slack, caplog, calls_before)
     assert not failures(caplog)
     assert_model_rules(deps)
