@@ -10,6 +10,7 @@ import json
 import logging
 import re
 import time
+import unicodedata
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -116,6 +117,8 @@ def assert_model_rules(deps: Deps) -> None:
         for t in session.scalars(select(Target)):
             assert t.kind in ("roadshow", "article") and 0 < len(t.title) <= 200
             assert stored_text_is_clean(t.title)
+            assert t.url is None or (len(t.url) <= 1000 and stored_text_is_clean(t.url))
+            assert not any(unicodedata.category(ch)[0] == "C" for ch in t.url or "")
         for q in session.scalars(select(AskedQuestion)):
             assert len(q.text) <= MAX_STORED_QUESTION_CHARS and stored_text_is_clean(q.text)
 
@@ -230,6 +233,8 @@ def server(deps: Deps, slack: FakeSlackApi) -> Iterator[PcnbotServer]:
 @example(head="close ", text="²", user=NEGOTIATOR)
 @example(head="close #", text="99999999999999999999999", user=NEGOTIATOR)
 @example(head="article ", text="https://x.org/" + "a" * 990 + " t", user=NEGOTIATOR)
+@example(head="article ", text="https://x.org/\x00a NUL", user=NEGOTIATOR)
+@example(head="article ", text="<https://x.org/\u202ea> RTL", user=NEGOTIATOR)
 def test_any_pcn_command_gets_a_polite_reply_and_stores_only_valid_rows(
     server: PcnbotServer, slack: FakeSlackApi, deps: Deps, head: str, text: str, user: str
 ) -> None:
