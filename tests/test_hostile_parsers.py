@@ -322,6 +322,8 @@ def rating_element(raw: object) -> dict[str, Any]:
 @example(rating="5", comment="ok", anonymous=None, target="99999999999999999999999")
 @example(rating="5", comment="ok", anonymous=None, target=2**70)
 @example(rating="²", comment="\x00\ud800", anonymous=["\x00"], target="OPEN")
+@example(rating="4", comment="Clear on the DES\u202e\x00", anonymous=[], target="OPEN")
+@example(rating=None, comment="x" * 10_000, anonymous=["anonymous"], target="OPEN")
 def test_any_feedback_form_is_stored_within_the_rules_or_refused_in_the_form(
     server: PcnbotServer,
     deps: Deps,
@@ -349,7 +351,10 @@ def test_any_feedback_form_is_stored_within_the_rules_or_refused_in_the_form(
         assert body["errors"] and all(is_polite(m) for m in body["errors"].values())
         assert snapshot(deps) == before
     else:
-        assert len(snapshot(deps)) - len(before) in (0, 1)
+        after = snapshot(deps)
+        assert len(after) - len(before) in (0, 1)
+        [mine] = [row for row in after if row[1] == open_roadshow]
+        assert mine[2] == parse_rating(rating)  # the rating that was sent, as a number
     assert_model_rules(deps)
 
 
