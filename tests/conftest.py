@@ -88,7 +88,7 @@ def postgres_server_url() -> Iterator[str]:
         admin.dispose()
 
 
-def _reset_postgres(url: str) -> Engine:
+def reset_postgres(url: str) -> Engine:
     from feedback.db import make_engine
 
     engine = make_engine(url)
@@ -104,7 +104,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'pcnbot.db'}"
     url: str = request.getfixturevalue("postgres_server_url")
-    _reset_postgres(url).dispose()
+    reset_postgres(url).dispose()
     return url
 
 

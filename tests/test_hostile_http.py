@@ -10,6 +10,7 @@ import http.client
 import json
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
 import pytest
@@ -18,10 +19,21 @@ from sqlalchemy import func, select
 
 from bot.bootstrap import Deps
 from feedback.models import AskedQuestion, ProcessedEvent
-from tests.conftest import SIGNING_SECRET
+from tests.conftest import SIGNING_SECRET, reset_postgres
 from tests.fake_slack import TEAM_ID, FakeSlackApi
 from tests.slack_requests import USER_ID, PcnbotServer
 from tests.test_slack_faq import dm
+
+
+@pytest.fixture(params=["sqlite"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """SQLite only: refusals at the door do not depend on the database. TestReplays,
+    which does (the unique event id), asks for PostgreSQL as well."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'pcnbot.db'}"
+    url: str = request.getfixturevalue("postgres_server_url")
+    reset_postgres(url).dispose()
+    return url
 
 
 @pytest.fixture
@@ -147,6 +159,11 @@ class TestSignatures:
         assert nothing_happened(deps, slack)
 
 
+@pytest.mark.parametrize(
+    "database_url",
+    ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+    indirect=True,
+)
 class TestReplays:
     @pytest.mark.parametrize(
         "retry_headers",
