@@ -292,6 +292,18 @@ class TestBodies:
         assert raw_post(server, headers, body) == 400
         assert nothing_happened(deps, slack)
 
+    def test_slacks_unsigned_ssl_check_is_still_answered(
+        self, server: PcnbotServer, slack: FakeSlackApi, deps: Deps
+    ) -> None:
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        assert raw_post(server, headers, b"ssl_check=1&token=legacy") == 200
+        assert nothing_happened(deps, slack)
+
+    def test_a_signed_url_verification_gets_its_challenge_back(self, server: PcnbotServer) -> None:
+        body = json.dumps({"type": "url_verification", "challenge": "c0ffee", "token": "t"})
+        result = server.post(body, "application/json; charset=utf-8")
+        assert result.status == 200 and "c0ffee" in result.body
+
     @pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
     def test_only_post_reaches_slack_events(self, server: PcnbotServer, method: str) -> None:
         url = urlparse(server.url)
