@@ -34,6 +34,7 @@ from .responses import (
     parse_rating,
     upsert_response,
 )
+from .weeks import FIRST_YEAR
 
 __all__ = [
     "CSV_COLUMNS",
@@ -123,13 +124,15 @@ def _row(line: int, raw: dict[str, str], timezone: ZoneInfo, now: datetime) -> I
     if (raw.get("submitted_at") or "").strip():
         try:
             submitted_at = _parse_time(raw["submitted_at"], timezone)
-        except ValueError:
+        except (ValueError, OverflowError):  # overflow: a time zone pushes it past year 1 or 9999
             raise FeedbackError(
                 f"submitted_at {raw['submitted_at'][:40]!r} is not a date like 2026-11-20 "
                 "or 2026-11-20T18:30"
             ) from None
         if submitted_at > now:
             raise FeedbackError("submitted_at is in the future")
+        if submitted_at.year < FIRST_YEAR:
+            raise FeedbackError(f"submitted_at is before {FIRST_YEAR}")
     respondent = _one_line(raw.get("respondent") or "")[:200] or None
     anonymous = _flag(raw.get("anonymous"))
     if not anonymous and respondent is None:

@@ -114,6 +114,7 @@ def assert_model_rules(deps: Deps) -> None:
             assert r.anonymous or r.display_name
             assert r.display_name is None or stored_text_is_clean(r.display_name)
             assert r.source in ("slack", "console", "import")
+            assert r.submitted_at.year >= 1970
         for t in session.scalars(select(Target)):
             assert t.kind in ("roadshow", "article") and 0 < len(t.title) <= 200
             assert stored_text_is_clean(t.title)
@@ -395,6 +396,11 @@ def csv_files(draw: st.DrawFn) -> bytes:
     skip_invalid=False,
 )
 @example(data="rating,respondent,anonymous\n4,\x00\u200b,no\n".encode(), skip_invalid=True)
+@example(
+    data=b"comment,rating,submitted_at\nhi,3,0001-01-01T00:00+14:00\nho,4,9999-12-31T23:59-14:00\n"
+    b"hu,5,0001-01-01\n",
+    skip_invalid=True,
+)
 def test_any_csv_file_is_imported_within_the_rules_or_rejected_with_reasons(
     deps: Deps, tmp_path: Path, open_roadshow: int, data: bytes, skip_invalid: bool
 ) -> None:
