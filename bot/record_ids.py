@@ -3,9 +3,10 @@ and payloads send: button values, form metadata, command text, console lines."""
 
 from __future__ import annotations
 
+import argparse
 import re
 
-__all__ = ["record_id"]
+__all__ = ["record_id", "record_id_argument"]
 
 _RECORD_ID = re.compile(r"[0-9]{1,18}")
 
@@ -20,3 +21,11 @@ def record_id(raw: object) -> int | None:
     if isinstance(raw, str) and _RECORD_ID.fullmatch(raw.strip()):
         return int(raw.strip()) or None
     return None
+
+
+def record_id_argument(text: str) -> int:
+    """An argparse ``type`` for a record's id on the command line."""
+    number = record_id(text)
+    if number is None:
+        raise argparse.ArgumentTypeError(f"{text[:20]!r} is not an id (a number like 12)")
+    return number
