@@ -70,9 +70,28 @@ def _refusal(environ: dict[str, Any], length: int) -> tuple[str, str] | None:
         parsed = parse_body(body.decode("utf-8"), content_type)
     except ValueError:  # not UTF-8, or not the JSON it claims to be
         return "400 Bad Request", "the body cannot be read"
-    if not isinstance(parsed, dict):
+    if not isinstance(parsed, dict) or not _well_shaped(parsed):
         return "400 Bad Request", "the body cannot be read"
     return None
+
+
+#: Parts of a payload that Bolt reads as objects (or lists of objects) before any of our
+#: code runs; a signed payload with, say, "event": [] would make it raise.
+_OBJECTS = ("user", "team", "view", "container", "channel", "message", "enterprise")
+
+
+def _well_shaped(payload: dict[str, Any]) -> bool:
+    if ("event" in payload or payload.get("type") == "event_callback") and not isinstance(
+        payload.get("event"), dict
+    ):
+        return False
+    if any(payload.get(key) is not None and not isinstance(payload[key], dict) for key in _OBJECTS):
+        return False
+    actions = payload.get("actions")
+    return actions is None or (
+        isinstance(actions, list)
+        and all(isinstance(a, dict) and isinstance(a.get("action_id"), str) for a in actions)
+    )
 
 
 def make_wsgi_app(

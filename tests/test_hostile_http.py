@@ -6,18 +6,25 @@ Content-Length over 1 MB and one retried event; these cover the rest.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import http.client
+import io
 import json
+import logging
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import func, select
 
 from bot.bootstrap import Deps
+from bot.http import make_wsgi_app
 from feedback.models import AskedQuestion, ProcessedEvent
 from tests.conftest import SIGNING_SECRET, reset_postgres
 from tests.fake_slack import TEAM_ID, FakeSlackApi
@@ -313,3 +320,73 @@ class TestBodies:
             assert connection.getresponse().status == 405
         finally:
             connection.close()
+
+
+# Anything at all, signed or not, straight into the WSGI app ------------------------------
+
+payload_types = st.sampled_from(
+    ["event_callback", "block_actions", "view_submission", "message_action", "shortcut", "x"]
+)
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=10)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+payloads = st.builds(
+    lambda kind, extra: {"type": kind, **extra},
+    payload_types,
+    st.dictionaries(
+        st.sampled_from(
+            ["event", "event_id", "user", "actions", "view", "team", "team_id", "trigger_id"]
+            + ["channel", "container", "message", "enterprise", "response_url", "callback_id"]
+        ),
+        json_values,
+        max_size=5,
+    ),
+)
+bodies = st.one_of(
+    st.binary(max_size=200),
+    payloads.map(lambda p: ("application/json", json.dumps(p))),
+    payloads.map(
+        lambda p: ("application/x-www-form-urlencoded", urlencode({"payload": json.dumps(p)}))
+    ),
+    st.dictionaries(st.sampled_from(["command", "text", "user_id", "team_id"]), st.text()).map(
+        lambda d: ("application/x-www-form-urlencoded", urlencode({"command": "/pcn", **d}))
+    ),
+)
+
+
+@given(body=bodies, signed=st.booleans())
+@settings(max_examples=60)
+def test_no_request_makes_the_front_door_fail(
+    server: PcnbotServer, deps: Deps, caplog: pytest.LogCaptureFixture, body: object, signed: bool
+) -> None:
+    caplog.clear()
+    if isinstance(body, bytes):
+        content_type, raw = "application/json", body
+    else:
+        content_type, text = body  # type: ignore[misc]
+        raw = text.encode()
+    ts = str(int(time.time()))
+    secret = (SIGNING_SECRET if signed else "x").encode()
+    mac = hmac.new(secret, f"v0:{ts}:".encode() + raw, hashlib.sha256).hexdigest()
+    signature = f"v0={mac}"
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/slack/events",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "CONTENT_TYPE": content_type,
+        "CONTENT_LENGTH": str(len(raw)),
+        "HTTP_X_SLACK_REQUEST_TIMESTAMP": ts,
+        "HTTP_X_SLACK_SIGNATURE": signature,
+        "wsgi.input": io.BytesIO(raw),
+    }
+    statuses: list[str] = []
+    b"".join(make_wsgi_app(server.app, deps)(environ, lambda s, h: statuses.append(s)))
+    status = int(statuses[0].split()[0])
+    assert status < 500, statuses[0]
+    assert signed or status >= 400
+    time.sleep(0.02)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
