@@ -71,6 +71,10 @@ def create_app(settings: Settings, deps: Deps, *, client: WebClient | None = Non
         logger=log,
     )
 
+    # Bolt logs the whole body of a request whose signature it refuses, at INFO; a body
+    # holds what people wrote, which never goes in the log.
+    logging.getLogger("slack_bolt.RequestVerification").setLevel(logging.WARNING)
+
     @app.middleware
     def skip_retried_events(
         req: BoltRequest, body: dict[str, Any], next: Callable[[], BoltResponse]

@@ -22,6 +22,21 @@ EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE = 0, 1, 2
 FEEDBACK_COMMANDS = ("roadshow", "article", "feedback", "erase")
 
 
+#: Library loggers and the lowest level they may log at, whatever PCNBOT_LOG_LEVEL says:
+#: Bolt's and the Slack SDK's DEBUG lines print request and response bodies - what people
+#: wrote - and logs never hold comment text.
+QUIET_LIBRARIES = {
+    "alembic": logging.WARNING,
+    "slack_bolt": logging.INFO,
+    "slack_sdk": logging.INFO,
+}
+
+
+def quiet_libraries() -> None:
+    for name, lowest in QUIET_LIBRARIES.items():
+        logging.getLogger(name).setLevel(max(lowest, logging.root.level))
+
+
 def _environ() -> Mapping[str, str]:
     from dotenv import dotenv_values
 
@@ -315,7 +330,7 @@ def main(
         logging.basicConfig(
             level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
-        logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.root.level))
+        quiet_libraries()
         if args.command == "ask":
             return cmd_ask(settings, args, out, stdin)
         if args.command == "chat" or (args.command == "run" and not settings.slack_socket_ready):

@@ -24,6 +24,7 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import func, select
 
 from bot.bootstrap import Deps
+from bot.cli import QUIET_LIBRARIES, quiet_libraries
 from bot.http import make_wsgi_app
 from feedback.models import AskedQuestion, ProcessedEvent
 from tests.conftest import SIGNING_SECRET, reset_postgres
@@ -164,6 +165,32 @@ class TestSignatures:
         )
         assert raw_post(server, headers, body.encode()) == 401
         assert nothing_happened(deps, slack)
+
+
+@pytest.fixture(params=["INFO", "DEBUG"])
+def logs(
+    request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture
+) -> Iterator[pytest.LogCaptureFixture]:
+    """Logging as `pcnbot` sets it up for PCNBOT_LOG_LEVEL (the default, INFO, and DEBUG);
+    restored afterwards."""
+    saved = {name: logging.getLogger(name).level for name in QUIET_LIBRARIES}
+    caplog.set_level(request.param)
+    quiet_libraries()
+    yield caplog
+    for name, level in saved.items():
+        logging.getLogger(name).setLevel(level)
+
+
+def test_logs_never_hold_what_people_wrote(
+    server: PcnbotServer, slack: FakeSlackApi, logs: pytest.LogCaptureFixture
+) -> None:
+    words = "Zanzibar-quokka who can set up a pcn"
+    server.event(dm(words), "Ev0H00040", timestamp=int(time.time()) - 600)  # refused
+    server.event(dm(words), "Ev0H00041")  # answered
+    slack.wait_for("chat.postMessage")
+    time.sleep(0.2)
+    assert logs.records or logging.root.level > logging.DEBUG  # at DEBUG, plenty is logged
+    assert not [r.name for r in logs.records if "quokka" in r.getMessage()]
 
 
 @pytest.mark.parametrize(
