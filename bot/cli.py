@@ -13,6 +13,7 @@ from typing import TextIO
 from . import feedback_commands, theme_commands
 from .errors import UserError
 from .logs import configure_logging
+from .record_ids import record_id_argument
 from .settings import Settings, SettingsError, load_settings
 
 __all__ = ["main"]
@@ -103,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     faq_sub.add_parser("check", help="validate config/faq.yaml and glossary.yaml")
     faq_sub.add_parser("pending", help="list answers negotiators drafted, awaiting approval")
     approve = faq_sub.add_parser("approve", help="add a drafted answer to config/faq.yaml")
-    approve.add_argument("id", type=int)
+    approve.add_argument("id", type=record_id_argument)
     calibrate = faq_sub.add_parser(
         "calibrate", help="fit the answer/abstain model on the tune split of the dev questions"
     )

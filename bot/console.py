@@ -9,6 +9,7 @@ from feedback.errors import FeedbackError
 
 from . import answering, feedback_flow
 from .bootstrap import Deps
+from .record_ids import record_id
 from .replies import HELP_TEXT, format_answer, wrap
 
 __all__ = ["Console"]
@@ -77,7 +78,7 @@ class Console:
         if self._last is not None and lowered in {"y", "yes", "n", "no"}:
             self._rate_answer(lowered.startswith("y"))
             return True
-        if self._last is not None and text.isdigit():
+        if self._last is not None and text.isascii() and text.isdigit():
             self._pick(int(text))
             return True
         asked = answering.ask(
@@ -104,17 +105,19 @@ class Console:
 
     def _rate(self, rest: str) -> None:
         parts = rest.split()
-        if len(parts) != 2 or not parts[0].isdigit():
+        target_id = record_id(parts[0]) if len(parts) == 2 else None
+        if target_id is None:
             self.say("Use /rate N RATING, e.g. /rate 3 4 (see /targets for the numbers).\n")
             return
-        self._submit(int(parts[0]), rating=parts[1], comment=None)
+        self._submit(target_id, rating=parts[1], comment=None)
 
     def _comment(self, rest: str) -> None:
         number, _, text = rest.partition(" ")
-        if not number.isdigit() or not text.strip():
+        target_id = record_id(number)
+        if target_id is None or not text.strip():
             self.say("Use /comment N your comment, e.g. /comment 3 Clear on the DES.\n")
             return
-        self._submit(int(number), rating=None, comment=text)
+        self._submit(target_id, rating=None, comment=text)
 
     def _submit(self, target_id: int, *, rating: str | None, comment: str | None) -> None:
         try:

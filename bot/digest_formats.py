@@ -71,7 +71,7 @@ def render_text(digest: Digest) -> str:
 
 def _md(text: str) -> str:
     """Escape Markdown so that users' words cannot become links, images or markup."""
-    for ch in "\\`*_{}[]()#+!|<>":
+    for ch in "\\`*_{}[]()#+!|<>~&":
         text = text.replace(ch, "\\" + ch)
     return text.replace("\n", " ")
 

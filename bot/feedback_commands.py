@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from .errors import UserError
+from .record_ids import record_id_argument
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 __all__ = ["add_parsers", "parse_age", "prune", "run"]
 
 PROGRESS_FROM_ROWS = 2_000
+#: A hundred years: older than any feedback, and a cut-off the calendar can still hold.
+MAX_AGE_DAYS = 36_525
 
 
 def _date(text: str) -> date:
@@ -40,6 +43,8 @@ def parse_age(text: str) -> timedelta:
     days = {"d": 1, "w": 7, "m": 30.4375, "y": 365.25}[unit] * n
     if days < 1:
         raise argparse.ArgumentTypeError("the age must be at least one day")
+    if days > MAX_AGE_DAYS:
+        raise argparse.ArgumentTypeError(f"{text.strip()!r} is over the longest age, 100y")
     return timedelta(days=days)
 
 
@@ -60,7 +65,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     listing = roadshow_sub.add_parser("list", help="list roadshows", parents=[workspace])
     listing.add_argument("--json", action="store_true")
     close = roadshow_sub.add_parser("close", help="stop taking feedback", parents=[workspace])
-    close.add_argument("id", type=int)
+    close.add_argument("id", type=record_id_argument)
 
     article = sub.add_parser("article", help="articles and blogs to rate")
     article_sub = article.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -71,7 +76,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     listing = article_sub.add_parser("list", help="list articles", parents=[workspace])
     listing.add_argument("--json", action="store_true")
     close = article_sub.add_parser("close", help="stop taking feedback", parents=[workspace])
-    close.add_argument("id", type=int)
+    close.add_argument("id", type=record_id_argument)
 
     feedback = sub.add_parser("feedback", help="import or export ratings and comments")
     feedback_sub = feedback.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -81,7 +86,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
         parents=[workspace],
     )
     importing.add_argument("file", type=Path)
-    importing.add_argument("--target", type=int, required=True, help="roadshow or article id")
+    importing.add_argument(
+        "--target", type=record_id_argument, required=True, help="roadshow or article id"
+    )
     importing.add_argument(
         "--skip-invalid",
         action="store_true",

@@ -22,9 +22,11 @@ from typing import Any
 __all__ = [
     "ContextExecutor",
     "JsonFormatter",
+    "QUIET_LIBRARIES",
     "TokenMask",
     "configure_logging",
     "current_request_id",
+    "quiet_libraries",
     "with_request_ids",
 ]
 
@@ -88,6 +90,22 @@ class TextFormatter(logging.Formatter):
         return mask_tokens(super().format(record))
 
 
+#: Library loggers and the lowest level they may log at, whatever PCNBOT_LOG_LEVEL says:
+#: Bolt's and the Slack SDK's DEBUG lines print request and response bodies - what people
+#: wrote - and logs never hold comment text.
+QUIET_LIBRARIES = {
+    "alembic": logging.WARNING,
+    "apscheduler": logging.WARNING,
+    "slack_bolt": logging.INFO,
+    "slack_sdk": logging.INFO,
+}
+
+
+def quiet_libraries() -> None:
+    for name, lowest in QUIET_LIBRARIES.items():
+        logging.getLogger(name).setLevel(max(lowest, logging.root.level))
+
+
 def configure_logging(level: str, fmt: str) -> None:
     """Route every logger through one stderr handler in ``fmt`` ("json" or "text")."""
     handler = logging.StreamHandler()
@@ -98,8 +116,7 @@ def configure_logging(level: str, fmt: str) -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
-    for chatty in ("alembic", "apscheduler"):
-        logging.getLogger(chatty).setLevel(max(logging.WARNING, root.level))
+    quiet_libraries()
 
 
 class ContextExecutor(ThreadPoolExecutor):

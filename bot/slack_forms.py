@@ -8,30 +8,48 @@ from datetime import date
 from typing import Any
 
 from . import ids
+from .record_ids import record_id
 
-__all__ = ["FeedbackForm", "RoadshowForm", "metadata", "read_feedback", "read_roadshow", "value"]
+__all__ = [
+    "FeedbackForm",
+    "RoadshowForm",
+    "metadata",
+    "read_feedback",
+    "read_roadshow",
+    "value",
+]
+
+
+def _dict(data: object) -> dict[str, Any]:
+    return data if isinstance(data, dict) else {}
+
+
+def _text(data: object) -> str | None:
+    return data if isinstance(data, str) else None
 
 
 def value(view: dict[str, Any], block_id: str) -> Any:
     """The value of one input block: text, selected option value, date, or checked values."""
-    state = ((view.get("state") or {}).get("values") or {}).get(block_id) or {}
-    element = state.get(ids.VALUE) or {}
+    state = _dict(_dict(_dict(view.get("state")).get("values")).get(block_id))
+    element = _dict(state.get(ids.VALUE))
     kind = element.get("type")
     if kind == "static_select":
-        return (element.get("selected_option") or {}).get("value")
+        return _dict(element.get("selected_option")).get("value")
     if kind == "datepicker":
         return element.get("selected_date")
     if kind == "checkboxes":
-        return [o.get("value") for o in element.get("selected_options") or []]
+        options = element.get("selected_options")
+        return [_dict(o).get("value") for o in options] if isinstance(options, list) else []
     return element.get("value")
 
 
 def metadata(view: dict[str, Any]) -> dict[str, Any]:
+    raw = view.get("private_metadata")
     try:
-        data = json.loads(view.get("private_metadata") or "{}")
+        data = json.loads(raw) if isinstance(raw, str) and raw else {}
     except ValueError:
         return {}
-    return data if isinstance(data, dict) else {}
+    return _dict(data)
 
 
 @dataclass(frozen=True)
@@ -44,15 +62,12 @@ class FeedbackForm:
 
 def read_feedback(view: dict[str, Any]) -> FeedbackForm:
     raw_target = metadata(view).get("target") or value(view, ids.TARGET_INPUT)
-    try:
-        target_id = int(raw_target) if raw_target is not None else None
-    except (TypeError, ValueError):
-        target_id = None
+    target_id = record_id(raw_target) if raw_target is not None else None
     anonymous = value(view, ids.ANONYMOUS_INPUT)
     return FeedbackForm(
         target_id=target_id,
         rating=value(view, ids.RATING_INPUT),
-        comment=value(view, ids.COMMENT_INPUT),
+        comment=_text(value(view, ids.COMMENT_INPUT)),
         anonymous="anonymous" in (anonymous or []) if isinstance(anonymous, list) else True,
     )
 
@@ -74,9 +89,9 @@ def read_roadshow(view: dict[str, Any]) -> RoadshowForm:
         event_date = None
     channel = metadata(view).get("channel")
     return RoadshowForm(
-        title=str(value(view, ids.TITLE_INPUT) or ""),
+        title=_text(value(view, ids.TITLE_INPUT)) or "",
         event_date=event_date,
-        location=value(view, ids.LOCATION_INPUT),
-        host=value(view, ids.HOST_INPUT),
+        location=_text(value(view, ids.LOCATION_INPUT)),
+        host=_text(value(view, ids.HOST_INPUT)),
         channel=channel if isinstance(channel, str) else None,
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from .errors import UserError
+from .record_ids import record_id_argument
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     evaluate.add_argument("--data", type=Path, required=True)
     sub.add_parser("reclassify", help="re-tag every stored comment with the active model")
     retag = sub.add_parser("retag", help="set a comment's themes by hand (wins over the model)")
-    retag.add_argument("id", type=int)
+    retag.add_argument("id", type=record_id_argument)
     retag.add_argument(
         "--themes", required=True, help="comma-separated, e.g. funding,trust; '' for none"
     )

@@ -12,6 +12,7 @@ import csv
 import hashlib
 import hmac
 import io
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -33,6 +34,7 @@ from .responses import (
     parse_rating,
     upsert_response,
 )
+from .weeks import FIRST_YEAR
 
 __all__ = [
     "CSV_COLUMNS",
@@ -105,6 +107,14 @@ def _flag(value: str | None) -> bool:
     raise FeedbackError(f"anonymous must be yes or no (found {text[:20]!r})")
 
 
+def _one_line(text: str) -> str:
+    """Text as one line: control, format and unpaired surrogate characters (NUL, direction
+    overrides, zero-width spaces) become spaces, and runs of spaces become one."""
+    return " ".join(
+        "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text).split()
+    )
+
+
 def _row(line: int, raw: dict[str, str], timezone: ZoneInfo, now: datetime) -> ImportRow:
     rating = parse_rating(raw.get("rating"))
     comment = clean_comment(raw.get("comment"))
@@ -114,14 +124,16 @@ def _row(line: int, raw: dict[str, str], timezone: ZoneInfo, now: datetime) -> I
     if (raw.get("submitted_at") or "").strip():
         try:
             submitted_at = _parse_time(raw["submitted_at"], timezone)
-        except ValueError:
+        except (ValueError, OverflowError):  # overflow: a time zone pushes it past year 1 or 9999
             raise FeedbackError(
                 f"submitted_at {raw['submitted_at'][:40]!r} is not a date like 2026-11-20 "
                 "or 2026-11-20T18:30"
             ) from None
         if submitted_at > now:
             raise FeedbackError("submitted_at is in the future")
-    respondent = " ".join((raw.get("respondent") or "").split())[:200] or None
+        if submitted_at.year < FIRST_YEAR:
+            raise FeedbackError(f"submitted_at is before {FIRST_YEAR}")
+    respondent = _one_line(raw.get("respondent") or "")[:200] or None
     anonymous = _flag(raw.get("anonymous"))
     if not anonymous and respondent is None:
         raise FeedbackError("a named response (anonymous = no) needs a respondent")

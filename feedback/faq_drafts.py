@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -26,12 +27,18 @@ class Draft:
 
 
 def _clean(text: str | None, name: str, limit: int) -> str:
-    cleaned = " ".join((text or "").split())
+    """One line of text without control or unpaired surrogate characters (which PostgreSQL
+    refuses), scrubbed, and no longer than the column even after the placeholders."""
+    visible = "".join(
+        " " if unicodedata.category(ch)[0] == "C" else ch
+        for ch in unicodedata.normalize("NFC", text or "")
+    )
+    cleaned = " ".join(visible.split())
     if not cleaned:
         raise FeedbackError(f"Please give the {name}.")
     if len(cleaned) > limit:
         raise FeedbackError(f"The {name} can be up to {limit:,} characters.")
-    return scrub(cleaned)
+    return scrub(cleaned)[:limit]
 
 
 def add_draft(

@@ -96,7 +96,12 @@ def _validated(new: NewTarget) -> NewTarget:
     if new.kind not in ("roadshow", "article"):
         raise InvalidTarget("A target is either a roadshow or an article.")
     url = (new.url or "").strip() or None
-    if new.kind == "article" and (url is None or len(url) > 1000 or not _URL.match(url)):
+    if new.kind == "article" and (
+        url is None
+        or len(url) > 1000
+        or not _URL.match(url)
+        or any(unicodedata.category(ch)[0] == "C" for ch in url)
+    ):
         raise InvalidTarget("Please give the article's web address, starting https://")
     if new.kind == "roadshow" and new.event_date is None:
         raise InvalidTarget("Please give the roadshow's date (YYYY-MM-DD).")

@@ -13,6 +13,9 @@ from .errors import FeedbackError
 __all__ = ["Week", "WeekError", "parse_week", "week_containing"]
 
 _WEEK = re.compile(r"^(\d{4})-?W(\d{2})$", re.IGNORECASE)
+#: No feedback is older than this; earlier weeks would also take the digest's eight-week
+#: history back past the first date Python can represent.
+FIRST_YEAR = 1970
 
 
 class WeekError(FeedbackError):
@@ -67,6 +70,8 @@ def parse_week(text: str | None, *, zone: str, now: datetime) -> Week:
     if not match:
         raise WeekError(f"{text.strip()[:20]!r} is not a week like 2026-W47")
     year, number = int(match[1]), int(match[2])
+    if year < FIRST_YEAR:
+        raise WeekError(f"{year} is before any feedback; pick a week from {FIRST_YEAR} on")
     try:
         week = Week(year, number, zone)
         week.monday  # noqa: B018 - validates that the week exists

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -21,6 +23,21 @@ from bot.bootstrap import Deps, build_deps, load_matcher
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 from classifier.faq import FaqMatcher
 from tests.fake_slack import FakeSlackApi
+
+# Property tests share a test's database and servers across examples (each asserts on
+# the change it made), have no deadline (the machine is shared) and stay small enough
+# that the whole suite adds seconds, not minutes. With CI=true the examples are fixed,
+# so a run can be repeated exactly.
+hypothesis_settings.register_profile(
+    "pcnbot",
+    deadline=None,
+    max_examples=25,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile(
+    "pcnbot-ci", hypothesis_settings.get_profile("pcnbot"), derandomize=True, database=None
+)
+hypothesis_settings.load_profile("pcnbot-ci" if os.environ.get("CI") == "true" else "pcnbot")
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
@@ -71,7 +88,7 @@ def postgres_server_url() -> Iterator[str]:
         admin.dispose()
 
 
-def _reset_postgres(url: str) -> Engine:
+def reset_postgres(url: str) -> Engine:
     from feedback.db import make_engine
 
     engine = make_engine(url)
@@ -87,7 +104,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'pcnbot.db'}"
     url: str = request.getfixturevalue("postgres_server_url")
-    _reset_postgres(url).dispose()
+    reset_postgres(url).dispose()
     return url
 
 

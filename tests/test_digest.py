@@ -92,7 +92,9 @@ class TestWeeks:
         assert WEEK.end == datetime(2026, 3, 29, 23, 0, tzinfo=UTC)  # Monday 00:00 BST
         assert WEEK.end - WEEK.start == timedelta(hours=167)
 
-    @pytest.mark.parametrize("text", ["2026-W60", "2026-W00", "W47", "2026-47", "next week"])
+    @pytest.mark.parametrize(
+        "text", ["2026-W60", "2026-W00", "W47", "2026-47", "next week", "0001-W01", "1969-W52"]
+    )
     def test_a_malformed_week_is_refused(self, text: str) -> None:
         with pytest.raises(WeekError):
             parse_week(text, zone="Europe/London", now=datetime(2026, 11, 23, tzinfo=UTC))
@@ -199,7 +201,7 @@ class TestRenderers:
         assert set(data["questions"]) >= {"asked", "answered", "unanswered"}
 
     def test_users_words_render_inertly_everywhere(self, deps: Deps, target: int) -> None:
-        nasty = "<!channel> <script>alert(1)</script> @here [x](http://evil) money *bold*"
+        nasty = "<!channel> <script>alert(1)</script> @here [x](http://evil) money *bold* ~s~ &amp;"
         seed(deps, target, local(24, 10), nasty, n=5)
         digest = digest_for(deps, WEEK, workspace_id=WS)
         html = render(digest, "html")
@@ -207,6 +209,7 @@ class TestRenderers:
         assert "<b>roadshow</b>" not in html
         markdown = render(digest, "markdown")
         assert "[x](http://evil)" not in markdown
+        assert "\\~s\\~" in markdown and "\\&amp;" in markdown  # no strike-through, no entity
         slack = json.dumps([m.blocks for m in digest_messages(digest)])
         assert "<!channel>" not in slack and "<script>" not in slack and "@here" not in slack
 

@@ -74,6 +74,31 @@ class TestQuotes:
             assert row is not None and not row.hidden
             assert session.scalars(select(ThemeCorrection)).all() == []
 
+    @pytest.mark.parametrize("choice", ["hide:²", "hide:", "retag:-1", "shout:1"])
+    def test_a_garbled_choice_is_not_understood_and_changes_nothing(
+        self, server: PcnbotServer, slack: FakeSlackApi, deps: Deps, comment: int, choice: str
+    ) -> None:
+        server.action("digest_quote", "", slack.response_url(), user=NEGOTIATOR, selected=choice)
+        [reply] = slack.wait_for("response_url")
+        assert "did not understand" in reply.payload["text"]
+        with deps.sessions() as session:
+            row = session.get(Response, comment)
+            assert row is not None and not row.hidden
+
+    @pytest.mark.parametrize("metadata", ['{"response": "²"}', '{"response": 1e30}', "[1]"])
+    def test_a_re_tag_form_for_no_comment_is_refused_in_the_form(
+        self, server: PcnbotServer, deps: Deps, comment: int, metadata: str
+    ) -> None:
+        result = server.view_submission(
+            "retag_modal",
+            {"themes": {"type": "checkboxes", "selected_options": [{"value": "trust"}]}},
+            private_metadata=metadata,
+            user=NEGOTIATOR,
+        )
+        assert result.status == 200 and result.json()["response_action"] == "errors"
+        with deps.sessions() as session:
+            assert session.scalars(select(ThemeCorrection)).all() == []
+
     def test_a_negotiator_re_tags_a_quote(
         self, server: PcnbotServer, slack: FakeSlackApi, deps: Deps, comment: int
     ) -> None:

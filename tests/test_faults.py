@@ -22,7 +22,7 @@ from classifier.faq import FaqMatcher
 from feedback.db import make_engine
 from feedback.models import CommentTheme, Response
 from feedback.targets import NewTarget, create_target
-from tests.conftest import SIGNING_SECRET, _reset_postgres, make_settings
+from tests.conftest import SIGNING_SECRET, make_settings, reset_postgres
 from tests.fake_slack import TEAM_ID, FakeSlackApi
 from tests.live_server import LiveServer, alive
 from tests.slack_requests import HttpResult, PcnbotServer, SignedRequests
@@ -35,7 +35,7 @@ COMMENT = "The ARRS money does not cover the supervision time it needs"
 
 @pytest.fixture
 def postgres_url(postgres_server_url: str) -> str:
-    _reset_postgres(postgres_server_url).dispose()
+    reset_postgres(postgres_server_url).dispose()
     return postgres_server_url
 
 

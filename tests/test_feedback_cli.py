@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.bootstrap import Deps
 from bot.feedback_flow import submit
 from tests.test_csv_import import run
@@ -87,5 +89,27 @@ def test_prune_needs_a_sensible_age(deps: Deps) -> None:
 
     code, out, _ = run(deps, "db", "prune", "--older-than", "24m")
     assert code == 0 and "deleted 0 responses" in out
-    with pytest.raises(SystemExit):
-        run(deps, "db", "prune", "--older-than", "soon")
+    for age in ("soon", "9999y", "101y"):
+        with pytest.raises(SystemExit):
+            run(deps, "db", "prune", "--older-than", age)
+    code, out, _ = run(deps, "db", "prune", "--older-than", "100y")
+    assert code == 0 and "deleted 0 responses" in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("roadshow", "close", "99999999999999999999"),
+        ("article", "close", "²"),
+        ("feedback", "import", "forms.csv", "--target", "99999999999999999999"),
+        ("retag", "99999999999999999999", "--themes", "trust"),
+        ("faq", "approve", "-1"),
+    ],
+)
+def test_an_id_that_is_not_a_plain_number_is_a_usage_error(
+    deps: Deps, argv: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        run(deps, *argv)
+    assert exit_.value.code == 2
+    assert "is not an id (a number like 12)" in capsys.readouterr().err

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from bot.bootstrap import build_deps
 from feedback.models import Response
 from feedback.targets import NewTarget, create_target
-from tests.conftest import SIGNING_SECRET, _reset_postgres, make_settings
+from tests.conftest import SIGNING_SECRET, make_settings, reset_postgres
 from tests.fake_slack import TEAM_ID, FakeSlackApi
 from tests.live_server import LiveServer, alive
 from tests.test_slack_faq import dm
@@ -40,7 +40,7 @@ def live_database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path_factory.mktemp('live-db') / 'pcnbot.db'}"
     url: str = request.getfixturevalue("postgres_server_url")
-    _reset_postgres(url).dispose()
+    reset_postgres(url).dispose()
     return url
 
 

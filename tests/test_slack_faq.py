@@ -196,10 +196,11 @@ class TestButtons:
         assert entry is not None and post.payload["text"] == entry.answer
         assert stored_questions(deps)[0].entry_id == "go-live"
 
+    @pytest.mark.parametrize("value", ["999999", "²", "99999999999999999999"])
     def test_a_vote_for_a_question_from_another_workspace_changes_nothing(
-        self, server: PcnbotServer, slack: FakeSlackApi, deps: Deps
+        self, server: PcnbotServer, slack: FakeSlackApi, deps: Deps, value: str
     ) -> None:
-        result = server.action("faq_helpful", "999999", slack.response_url())
+        result = server.action("faq_helpful", value, slack.response_url())
         assert result.status == 200
         [reply] = slack.wait_for("response_url")
         assert "can't find that answer" in reply.payload["text"]

@@ -220,6 +220,24 @@ class TestRating:
         assert "has closed" in json.dumps(result.json()["errors"])
         assert responses(deps) == []
 
+    @pytest.mark.parametrize("raw", ["²", "٣", "99999999999999999999999", "-1", "1e3"])
+    def test_an_id_that_is_not_a_plain_number_gets_a_polite_no(
+        self, server: PcnbotServer, slack: FakeSlackApi, deps: Deps, raw: str
+    ) -> None:
+        create_roadshow(server, slack)
+        reply = server.command(f"close {raw}", slack.response_url(), user=NEGOTIATOR)
+        assert reply.status == 200 and "Use `/pcn close ID`" in reply.json()["text"]
+        assert server.action("give_feedback", raw, slack.response_url()).status == 200
+        [answer] = slack.wait_for("response_url")
+        assert "no longer exists" in answer.payload["text"]
+        result = server.view_submission(
+            "feedback_modal", {"rating": rating("3")}, private_metadata=json.dumps({"target": raw})
+        )
+        assert result.status == 200 and result.json()["response_action"] == "errors"
+        assert responses(deps) == []
+        with deps.sessions() as session:
+            assert all(t.is_open for t in session.scalars(select(Target)))
+
 
 class TestListsShortcutAndHome:
     def test_pcn_feedback_lists_open_targets_with_buttons(

@@ -10,14 +10,14 @@ from slack_sdk import WebClient
 
 from .. import answering, ids
 from ..bootstrap import Deps
+from ..record_ids import record_id
 from ..views import answer_message, rated_blocks
 
 __all__ = ["register"]
 
 
 def _question_id(action: dict[str, Any]) -> int | None:
-    value = str(action.get("value", ""))
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return record_id(action.get("value"))
 
 
 def register(app: App, deps: Deps) -> None:

@@ -14,6 +14,7 @@ from feedback.moderation import current_themes, hide_response, retag_response
 from .. import ids
 from ..bootstrap import Deps
 from ..digests import theme_labels
+from ..record_ids import record_id
 from ..roles import NEGOTIATORS_ONLY, NegotiatorDirectory
 from ..slack_forms import metadata, value
 from ..views.digest import answer_modal, retag_modal
@@ -46,10 +47,10 @@ def register(app: App, deps: Deps, roles: NegotiatorDirectory) -> None:
             return
         choice = str((action.get("selected_option") or {}).get("value", ""))
         verb, _, raw_id = choice.partition(":")
-        if not raw_id.isdigit() or len(raw_id) > 18 or verb not in ("retag", "hide"):
+        response_id = record_id(raw_id)
+        if response_id is None or verb not in ("retag", "hide"):
             _ephemeral(respond, "Sorry, I did not understand that action.")
             return
-        response_id = int(raw_id)
         if verb == "hide":
             try:
                 hide_response(deps.sessions, context.team_id or "", response_id)
@@ -76,13 +77,16 @@ def register(app: App, deps: Deps, roles: NegotiatorDirectory) -> None:
         if not negotiator(client, body, context):
             ack(response_action="errors", errors={ids.THEMES_INPUT: NEGOTIATORS_ONLY})
             return
-        response_id = metadata(view).get("response")
+        response_id = record_id(metadata(view).get("response"))
         chosen = value(view, ids.THEMES_INPUT) or []
+        if response_id is None or not isinstance(chosen, list):
+            ack(response_action="errors", errors={ids.THEMES_INPUT: "Sorry, that comment is gone."})
+            return
         try:
             retag_response(
                 deps.sessions,
                 context.team_id or "",
-                int(response_id),  # type: ignore[arg-type]
+                response_id,
                 [str(c) for c in chosen],
                 [n for n, _ in theme_labels(deps.settings)],
                 (body.get("user") or {}).get("id", ""),

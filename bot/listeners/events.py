@@ -23,9 +23,10 @@ def _from_a_person(event: dict[str, Any]) -> bool:
 
 def register(app: App, deps: Deps) -> None:
     def reply(event: dict[str, Any], context: BoltContext, client: WebClient, thread: bool) -> None:
+        text = event.get("text")
         asked = answering.ask(
             deps,
-            event.get("text") or "",
+            text if isinstance(text, str) else "",
             channel="slack",
             workspace_id=context.team_id or "",
             user_id=event.get("user"),

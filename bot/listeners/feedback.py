@@ -29,6 +29,7 @@ from feedback.targets import (
 
 from .. import answering, feedback_flow, ids
 from ..bootstrap import Deps
+from ..record_ids import record_id
 from ..roles import NEGOTIATORS_ONLY, NegotiatorDirectory
 from ..slack_forms import read_feedback, read_roadshow, value
 from ..views import answer_message
@@ -79,10 +80,11 @@ def run_feedback_command(
         )
         return {"text": "Opening the roadshow form…"}
     if subcommand == "close":
-        if not rest.strip().lstrip("#").isdigit():
+        target_id = record_id(rest.strip().lstrip("#"))
+        if target_id is None:
             return {"text": "Use `/pcn close ID` (the number from `/pcn feedback`)."}
         try:
-            info = close_target(deps.sessions, team_id, int(rest.strip().lstrip("#")))
+            info = close_target(deps.sessions, team_id, target_id)
         except FeedbackError as exc:
             return {"text": str(exc)}
         return {"text": f"Closed feedback on {info.title} ({info.responses} responses)."}
@@ -133,9 +135,12 @@ def register(app: App, deps: Deps, roles: NegotiatorDirectory) -> None:
         ack()
         team_id = context.team_id or ""
         user_id = (body.get("user") or {}).get("id", "")
+        target_id = record_id(action.get("value"))
         try:
-            target = get_target(deps.sessions, team_id, int(str(action.get("value"))[:18]))
-        except (FeedbackError, ValueError):
+            if target_id is None:
+                raise UnknownTarget(action.get("value"))
+            target = get_target(deps.sessions, team_id, target_id)
+        except FeedbackError:
             respond(
                 replace_original=False,
                 response_type="ephemeral",

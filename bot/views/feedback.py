@@ -73,7 +73,11 @@ def _feedback_button(target: TargetInfo, text: str = "Give feedback") -> Block:
 
 def announcement_message(target: TargetInfo) -> SlackMessage:
     what = "Were you at" if target.kind == "roadshow" else "Have you read"
-    text = f"{what} {target.title}? Rate it and share your thoughts with the negotiators."
+    # The fallback text is mrkdwn too, and is what notifications show: escape the title.
+    text = (
+        f"{what} {escape_mrkdwn(target.title)}? "
+        "Rate it and share your thoughts with the negotiators."
+    )
     return SlackMessage(
         text=text,
         blocks=[
@@ -252,7 +256,8 @@ def confirmation_message(stored: StoredResponse) -> SlackMessage:
     lines.append("To change it, press Give feedback again: your new answer replaces this one.")
     text = "\n".join(lines)
     return SlackMessage(
-        text=f"Saved your feedback on {stored.target_title}", blocks=[_section(text)]
+        text=f"Saved your feedback on {escape_mrkdwn(stored.target_title)}",
+        blocks=[_section(text)],
     )
 
 
