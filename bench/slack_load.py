@@ -9,8 +9,9 @@ error. Two phases, 60 s each:
 
 - *paced*: each client sends one request per second on a fixed schedule (Slack's traffic
   arrives whether or not earlier requests are done): 50 requests/s, about fifteen times a
-  launch-day burst of 2,000 GPs rating a roadshow within ten minutes. The targets are
-  checked on this phase.
+  launch-day burst of 2,000 GPs rating a roadshow within ten minutes. Clients take turns
+  at each kind of request, so every second carries the same mix. The targets are checked
+  on this phase.
 - *stress*: each client sends its next request as soon as the previous one is answered
   (a closed loop), to find the throughput ceiling. Latency then equals clients divided by
   throughput, so it measures the queue, not any one request.
@@ -71,6 +72,7 @@ class Sample:
     kind: str
     seconds: float
     status: int  # 0 when the request itself failed
+    started: float = 0.0  # time.monotonic() when it was sent
 
 
 @dataclass
@@ -132,6 +134,7 @@ class _Client:
         self.phase = "P"
 
     def timed(self, kind: str, send: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        sent_at = time.monotonic()
         started = time.perf_counter()
         try:
             answer = send(*args, **kwargs)
@@ -140,7 +143,7 @@ class _Client:
                 status = 422  # the modal was answered with errors: nothing stored
         except OSError:
             status = 0
-        self.samples.append(Sample(kind, time.perf_counter() - started, status))
+        self.samples.append(Sample(kind, time.perf_counter() - started, status, sent_at))
 
     def run(self, until: float, interval: float | None = None) -> None:
         n = 0
@@ -153,14 +156,17 @@ class _Client:
                     break
             n += 1
             tag = f"{self.phase}{self.number:02d}{n:06d}"
-            question = QUESTIONS[n % len(QUESTIONS)]
-            step = n % 4
+            # Clients are staggered (their turn counts from their own number), so every
+            # second carries the same mix rather than all clients submitting together.
+            turn = n + self.number
+            question = QUESTIONS[turn % len(QUESTIONS)]
+            step = turn % 4
             if step in (0, 1):
                 channel, event_id = f"DL{tag}", f"EvL{tag}"
                 event = _event(channel, f"UL{tag}", question, event_id)
                 self.events.append(channel)
                 self.timed("event", self.requests.event, event, event_id)
-                if n % 10 == 0:
+                if turn % 10 == 0:
                     self.retries += 1
                     retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
                     self.timed("event retry", self.requests.event, event, event_id, headers=retry)
@@ -175,7 +181,7 @@ class _Client:
             else:
                 user = f"US{tag}"
                 self.submitters.append(user)
-                times = 2 if n % 10 == 3 else 1
+                times = 2 if turn % 10 == 3 else 1
                 self.resubmissions += times - 1
                 for _ in range(times):
                     self.timed("submission", self._submit, user, n)
