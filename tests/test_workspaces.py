@@ -514,3 +514,21 @@ def test_roadshow_reminders_go_out_in_each_workspace_with_its_own_token(
     [reminder] = slack.of("chat.postMessage")
     assert reminder.token == bot_token(ALPHA) and reminder.payload["channel"] == "C0ALPHA01"
     assert "T0ALPHA01 roadshow" in reminder.payload["text"]
+
+
+def test_oauth_installs_are_served_over_http_only(oauth: Installed) -> None:
+    code, _, err = cli(oauth, "serve", "--socket")
+    assert code == 1 and "pcnbot serve --http" in err
+
+
+def test_with_a_single_token_negotiators_come_from_the_settings(
+    tmp_path: Path, database_url: str
+) -> None:
+    environ = {
+        "PCNBOT_VAR_DIR": str(tmp_path / "var"),
+        "PCNBOT_SECRET_KEY": "test-secret-key-0123456789",
+        "PCNBOT_DATABASE_URL": database_url,
+    }
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["negotiator", "list", "--workspace", ALPHA], environ=environ, out=out, err=err)
+    assert code == 1 and "PCNBOT_NEGOTIATORS" in err.getvalue()
