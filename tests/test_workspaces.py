@@ -24,7 +24,8 @@ from feedback.weeks import week_containing
 from feedback.workspaces import get_workspace, list_negotiators
 from tests.conftest import SIGNING_SECRET, make_settings
 from tests.fake_slack import FakeSlackApi, InstallCode, bot_token
-from tests.slack_requests import HttpResult, PcnbotServer
+from tests.live_server import LiveServer
+from tests.slack_requests import HttpResult, PcnbotServer, SignedRequests
 
 ALPHA, BETA = "T0ALPHA01", "T0BETA001"
 ALPHA_NEGOTIATOR, BETA_NEGOTIATOR = "U0ALPHA01", "U0BETA001"
@@ -66,7 +67,7 @@ def oauth(
     deps.engine.dispose()
 
 
-def start_install(server: PcnbotServer) -> tuple[str, str]:
+def start_install(server: SignedRequests) -> tuple[str, str]:
     """GET /slack/install: the state in the 'Add to Slack' link, and the state cookie."""
     page = server.get("/slack/install")
     assert page.status == 200
@@ -81,7 +82,7 @@ def start_install(server: PcnbotServer) -> tuple[str, str]:
 
 
 def install(
-    server: PcnbotServer, slack: FakeSlackApi, team: str, name: str, installer: str
+    server: SignedRequests, slack: FakeSlackApi, team: str, name: str, installer: str
 ) -> HttpResult:
     """The whole install: our install page, Slack's consent (the fake hands out a code),
     and the redirect back to us."""
@@ -532,3 +533,40 @@ def test_with_a_single_token_negotiators_come_from_the_settings(
     out, err = io.StringIO(), io.StringIO()
     code = main(["negotiator", "list", "--workspace", ALPHA], environ=environ, out=out, err=err)
     assert code == 1 and "PCNBOT_NEGOTIATORS" in err.getvalue()
+
+
+def test_installs_work_across_the_workers_of_pcnbot_serve(
+    database_url: str, slack: FakeSlackApi, trained_var_dir: Path
+) -> None:
+    """Under gunicorn the install page and the redirect may reach different workers: the
+    one-time states are in the database, so every install still completes."""
+    var_dir = trained_var_dir
+    server = LiveServer(
+        database_url=database_url,
+        var_dir=var_dir,
+        slack_url=slack.base_url,
+        signing_secret=SIGNING_SECRET,
+        workers=2,
+        env={"SLACK_BOT_TOKEN": "", "SLACK_CLIENT_ID": "1111.2222", "SLACK_CLIENT_SECRET": "s3"},
+    ).start()
+    try:
+        teams = [f"T0LIVE{n:03d}" for n in range(6)]
+        for team in teams:
+            result = install(server, slack, team, team, "U0LIVE001")
+            assert result.status == 200, server.logs()[-2000:]
+    finally:
+        server.stop()
+    settings = make_settings(
+        var_dir,
+        PCNBOT_DATABASE_URL=database_url,
+        SLACK_CLIENT_ID="1111.2222",
+        SLACK_CLIENT_SECRET="s3",
+    )
+    deps = build_deps(settings, with_tagger=False)
+    try:
+        store = make_installation_store(deps)
+        for team in teams:
+            bot = store.find_bot(enterprise_id=None, team_id=team)
+            assert bot is not None and bot.bot_token == bot_token(team)
+    finally:
+        deps.engine.dispose()
