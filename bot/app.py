@@ -21,10 +21,13 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
 from feedback.questions import claim_event
+from feedback.workspaces import is_workspace_negotiator
 
 from .bootstrap import Deps
 from .listeners import register_all
+from .listeners.installs import register as register_installs
 from .logs import ContextExecutor
+from .oauth import make_oauth_settings
 from .roles import NegotiatorDirectory
 from .settings import Settings
 
@@ -50,11 +53,12 @@ class MessageLimitRetryHandler(RetryHandler):
         return isinstance(body, dict) and body.get("error") == "message_limit_exceeded"
 
 
-def make_web_client(settings: Settings) -> WebClient:
-    """A Web API client for the bot token, pointed at PCNBOT_SLACK_API_URL when set, that
-    waits and retries on HTTP 429 (honouring Retry-After), on ``message_limit_exceeded``,
-    on Slack's 500/503 (with backoff) and on dropped connections."""
-    kwargs: dict[str, Any] = {"token": settings.slack_bot_token}
+def make_web_client(settings: Settings, *, token: str | None = None) -> WebClient:
+    """A Web API client for the bot token (SLACK_BOT_TOKEN, or one workspace's token when
+    installed through OAuth), pointed at PCNBOT_SLACK_API_URL when set, that waits and
+    retries on HTTP 429 (honouring Retry-After), on ``message_limit_exceeded``, on
+    Slack's 500/503 (with backoff) and on dropped connections."""
+    kwargs: dict[str, Any] = {"token": token or settings.slack_bot_token}
     if settings.slack_api_url:
         kwargs["base_url"] = settings.slack_api_url
     client = WebClient(**kwargs)
@@ -84,12 +88,15 @@ def create_app(settings: Settings, deps: Deps, *, client: WebClient | None = Non
     """
     if not settings.slack_signing_secret and not settings.slack_app_token:
         raise ValueError("SLACK_SIGNING_SECRET is needed to verify requests from Slack")
+    if settings.oauth_mode and not settings.slack_signing_secret:
+        raise ValueError("SLACK_SIGNING_SECRET is needed for installs in many workspaces")
     app = App(
         client=client or make_web_client(settings),
         signing_secret=settings.slack_signing_secret or "socket-mode-has-no-signing-secret",
         request_verification_enabled=bool(settings.slack_signing_secret),
         token_verification_enabled=False,
         raise_error_for_unhandled_request=False,
+        oauth_settings=make_oauth_settings(deps) if settings.oauth_mode else None,
         logger=log,
         # Listeners run here; work done after ack() (posting replies, tagging) must not
         # leave the next request waiting for a free thread before it can be acknowledged.
@@ -120,5 +127,13 @@ def create_app(settings: Settings, deps: Deps, *, client: WebClient | None = Non
             exc_info=error,
         )
 
-    register_all(app, deps, NegotiatorDirectory(settings.negotiators, settings.negotiator_group))
+    if settings.oauth_mode:
+        roles = NegotiatorDirectory(
+            (), None, stored=lambda team, user: is_workspace_negotiator(deps.sessions, team, user)
+        )
+        register_installs(app, deps, app.installation_store)
+    else:
+        roles = NegotiatorDirectory(settings.negotiators, settings.negotiator_group)
+        register_installs(app, deps, None)
+    register_all(app, deps, roles)
     return app

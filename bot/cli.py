@@ -8,13 +8,18 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from . import feedback_commands, theme_commands
+from . import feedback_commands, theme_commands, workspace_commands
 from .errors import UserError
 from .logs import configure_logging
 from .record_ids import record_id_argument
 from .settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from slack_sdk import WebClient
+
+    from .bootstrap import Deps
 
 __all__ = ["main"]
 
@@ -84,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
 
     feedback_commands.add_parsers(sub)
     theme_commands.add_parsers(sub)
+    workspace_commands.add_parsers(sub)
 
     demo = sub.add_parser(
         "demo", help="fill a demo database with ten weeks of feedback and print the digest"
@@ -168,10 +174,15 @@ def cmd_serve(
     workers: int = 2,
     threads: int = 8,
 ) -> int:
+    if settings.oauth_mode and socket:
+        raise UserError(
+            "installs in many workspaces (SLACK_CLIENT_ID) need `pcnbot serve --http`: "
+            "Slack sends each install back to /slack/oauth_redirect"
+        )
     missing = [
         name
         for name, value in (
-            ("SLACK_BOT_TOKEN", settings.slack_bot_token),
+            ("SLACK_BOT_TOKEN", settings.slack_bot_token or settings.oauth_mode),
             (
                 "SLACK_APP_TOKEN" if socket else "SLACK_SIGNING_SECRET",
                 settings.slack_app_token if socket else settings.slack_signing_secret,
@@ -212,7 +223,7 @@ def cmd_serve(
 
 
 def cmd_scheduler(settings: Settings, parent_pid: int | None) -> int:
-    if not settings.slack_bot_token:
+    if not settings.slack_bot_token and not settings.oauth_mode:
         raise UserError("SLACK_BOT_TOKEN must be set to post digests and reminders to Slack")
     from .server import run_scheduler
 
@@ -303,15 +314,35 @@ def cmd_faq(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _workspace_destination(deps: Deps, team_id: str) -> tuple[WebClient, str]:
+    """One installed workspace's bot client and digest channel, for `pcnbot digest --post`."""
+    from .oauth import installed_workspaces
+
+    for workspace, client in installed_workspaces(deps):
+        if workspace.team_id == team_id and workspace.digest_channel:
+            return client, workspace.digest_channel
+    raise UserError(
+        f"--post: pcnbot is not installed in {team_id}, or that workspace has no digest "
+        "channel yet (`/pcn digest-channel` in Slack)"
+    )
+
+
 def cmd_digest(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
     from feedback.errors import FeedbackError
 
+    from .app import make_web_client
     from .bootstrap import opened_deps
     from .chart import theme_chart
     from .digest_formats import render
     from .digests import digest_for
 
-    if args.post and not (settings.slack_bot_token and settings.digest_channel):
+    if settings.oauth_mode and not args.workspace:
+        raise UserError("--workspace TXXXX is needed: pcnbot is installed in many workspaces")
+    if (
+        args.post
+        and not settings.oauth_mode
+        and not (settings.slack_bot_token and settings.digest_channel)
+    ):
         raise UserError("--post needs SLACK_BOT_TOKEN and PCNBOT_DIGEST_CHANNEL")
     with opened_deps(settings) as deps:
         try:
@@ -326,13 +357,12 @@ def cmd_digest(settings: Settings, args: argparse.Namespace, out: TextIO) -> int
         else:
             out.write(text)
         if args.post:
-            from .app import make_web_client
             from .jobs import post_digest
 
-            outcome = post_digest(
-                make_web_client(settings), settings.digest_channel or "", digest, chart
-            )
-            print(outcome, file=out)
+            client, channel = make_web_client(settings), settings.digest_channel
+            if settings.oauth_mode:
+                client, channel = _workspace_destination(deps, args.workspace)
+            print(post_digest(client, channel or "", digest, chart), file=out)
     return EXIT_OK
 
 
@@ -379,6 +409,11 @@ def main(
             return run_demo(settings, out, database=args.database)
         if args.command == "digest":
             return cmd_digest(settings, args, out)
+        if args.command == "negotiator":
+            from .bootstrap import opened_deps
+
+            with opened_deps(settings) as deps:
+                return workspace_commands.run(args, deps, out)
         if args.command in FEEDBACK_COMMANDS:
             from .bootstrap import opened_deps
 

@@ -131,6 +131,8 @@ def run(args: argparse.Namespace, settings: Settings, deps: Deps, out: TextIO, e
     from feedback.errors import FeedbackError
 
     workspace = getattr(args, "workspace", None) or settings.workspace_id
+    if settings.oauth_mode and args.command != "erase" and not getattr(args, "workspace", None):
+        raise UserError("--workspace TXXXX is needed: pcnbot is installed in many workspaces")
     try:
         if args.command in ("roadshow", "article"):
             return _targets(args, deps, workspace, out)

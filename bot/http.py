@@ -1,4 +1,5 @@
-"""The HTTP front door: POST /slack/events for Slack, GET /healthz for probes."""
+"""The HTTP front door: POST /slack/events for Slack, GET /healthz for probes, and with
+installs in many workspaces GET /slack/install and GET /slack/oauth_redirect."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from slack_bolt.request.internals import parse_body
 from sqlalchemy import text
 
 from .bootstrap import Deps
+from .oauth import INSTALL_PATH, REDIRECT_PATH
 
 __all__ = ["health", "make_wsgi_app"]
 
@@ -121,6 +123,10 @@ def make_wsgi_app(
             refusal = _refusal(environ, length)
             if refusal is not None:
                 return _json(start_response, refusal[0], {"error": refusal[1]})
+            return slack(environ, start_response)
+        if path in (INSTALL_PATH, REDIRECT_PATH) and app.oauth_flow is not None:
+            if method != "GET":
+                return _json(start_response, "405 Method Not Allowed", {"error": "use GET"})
             return slack(environ, start_response)
         return _json(start_response, "404 Not Found", {"error": "not found"})
 

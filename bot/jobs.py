@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -15,6 +16,7 @@ from feedback.digest_runs import claim_digest, finish_digest
 from feedback.reminders import claim_reminder, due_reminders
 from feedback.retention import prune_before
 from feedback.weeks import week_containing
+from feedback.workspaces import list_negotiators
 
 from .chart import theme_chart
 from .digests import digest_for
@@ -25,7 +27,9 @@ if TYPE_CHECKING:
     from .bootstrap import Deps
 
 __all__ = [
+    "Delivery",
     "DigestPostError",
+    "deliveries",
     "digest_destinations",
     "post_digest",
     "prune_old_feedback",
@@ -97,6 +101,33 @@ def digest_destinations(settings: Settings) -> list[str]:
     return destinations
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """Where one workspace's digest and reminders go, and the client that posts there."""
+
+    workspace_id: str
+    client: WebClient
+    destinations: list[str]
+
+
+def deliveries(deps: Deps, client: WebClient) -> list[Delivery]:
+    """One workspace (single token, PCNBOT_WORKSPACE_ID), or with installs in many
+    workspaces each workspace pcnbot is still installed in, with its own bot token,
+    digest channel and negotiators. Uninstalled workspaces get nothing."""
+    settings = deps.settings
+    if not settings.oauth_mode:
+        return [Delivery(settings.workspace_id, client, digest_destinations(settings))]
+    from .oauth import installed_workspaces
+
+    found = []
+    for workspace, workspace_client in installed_workspaces(deps):
+        destinations = [workspace.digest_channel] if workspace.digest_channel else []
+        if settings.digest_dms:
+            destinations += list_negotiators(deps.sessions, workspace.team_id)
+        found.append(Delivery(workspace.team_id, workspace_client, destinations))
+    return found
+
+
 def scheduled_moment(settings: Settings, now: datetime) -> datetime:
     """When this week's digest is due (PCNBOT_DIGEST_CRON, e.g. mon 08:00, local time)."""
     day, clock = settings.digest_cron.split()
@@ -116,22 +147,25 @@ def send_due_digests(deps: Deps, client: WebClient, now: datetime) -> list[str]:
         return []
     week = week_containing(now, settings.timezone).previous()
     outcomes = []
-    digest = None
-    for destination in digest_destinations(settings):
-        run_id = claim_digest(deps.sessions, settings.workspace_id, week.label, destination, now)
-        if run_id is None:
-            continue
-        try:
-            if digest is None:
-                digest = digest_for(deps, week)
-                chart = theme_chart(digest)
-            outcome = post_digest(client, destination, digest, chart)
-        except Exception as exc:
-            finish_digest(deps.sessions, run_id, posted=False, detail=str(exc))
-            log.error("weekly digest for %s not posted: %s", destination, exc)
-            continue
-        finish_digest(deps.sessions, run_id, posted=True, detail=outcome)
-        outcomes.append(outcome)
+    for delivery in deliveries(deps, client):
+        digest = None
+        for destination in delivery.destinations:
+            run_id = claim_digest(
+                deps.sessions, delivery.workspace_id, week.label, destination, now
+            )
+            if run_id is None:
+                continue
+            try:
+                if digest is None:
+                    digest = digest_for(deps, week, workspace_id=delivery.workspace_id)
+                    chart = theme_chart(digest)
+                outcome = post_digest(delivery.client, destination, digest, chart)
+            except Exception as exc:
+                finish_digest(deps.sessions, run_id, posted=False, detail=str(exc))
+                log.error("weekly digest for %s not posted: %s", destination, exc)
+                continue
+            finish_digest(deps.sessions, run_id, posted=True, detail=outcome)
+            outcomes.append(outcome)
     return outcomes
 
 
@@ -139,16 +173,17 @@ def send_reminders(deps: Deps, client: WebClient, now: datetime) -> int:
     """The day after a roadshow, ask in its announcement thread for ratings (once)."""
     today = now.astimezone(ZoneInfo(deps.settings.timezone)).date()
     sent = 0
-    for due in due_reminders(deps.sessions, deps.settings.workspace_id, today):
-        if not claim_reminder(deps.sessions, due.target_id, now):
-            continue
-        client.chat_postMessage(
-            channel=due.channel,
-            thread_ts=due.thread_ts,
-            text=f"Were you at {due.title}? If so, please rate it: press Give feedback above. "
-            "It takes a minute and negotiators read every comment.",
-        )
-        sent += 1
+    for delivery in deliveries(deps, client):
+        for due in due_reminders(deps.sessions, delivery.workspace_id, today):
+            if not claim_reminder(deps.sessions, due.target_id, now):
+                continue
+            delivery.client.chat_postMessage(
+                channel=due.channel,
+                thread_ts=due.thread_ts,
+                text=f"Were you at {due.title}? If so, please rate it: press Give feedback "
+                "above. It takes a minute and negotiators read every comment.",
+            )
+            sent += 1
     return sent
 
 

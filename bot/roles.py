@@ -1,4 +1,5 @@
-"""Who counts as a negotiator: listed user ids, or members of a Slack user group.
+"""Who counts as a negotiator: listed user ids, or members of a Slack user group; with
+installs in many workspaces, the negotiators stored for the request's own workspace.
 
 Group membership is fetched with usergroups.users.list and cached for ten minutes.
 Workspaces whose plan has no user groups (or a token without the scope) fall back
@@ -31,9 +32,12 @@ class NegotiatorDirectory:
         user_ids: tuple[str, ...],
         group_id: str | None,
         *,
+        stored: Callable[[str, str], bool] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.user_ids = frozenset(user_ids)
+        #: (team id, user id) -> whether the workspace lists them (installs through OAuth)
+        self.stored = stored
         self.group_id = group_id
         self._clock = clock
         self._lock = threading.Lock()
@@ -44,6 +48,8 @@ class NegotiatorDirectory:
         if not user_id:
             return False
         if user_id in self.user_ids:
+            return True
+        if self.stored is not None and team_id and self.stored(team_id, user_id):
             return True
         if self.group_id is None or team_id in self._groups_unavailable:
             return False

@@ -43,6 +43,9 @@ class Settings:
     workspace_id: str = "local"
     log_level: str = "INFO"
     log_format: str = ""  # "json" or "text"; empty: JSON under `serve`, text elsewhere
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
+    install_redirect_url: str | None = None
 
     @property
     def faq_path(self) -> Path:
@@ -60,10 +63,56 @@ class Settings:
     def slack_socket_ready(self) -> bool:
         return bool(self.slack_bot_token and self.slack_app_token)
 
+    @property
+    def oauth_mode(self) -> bool:
+        """Installed in many workspaces through OAuth: each workspace's token, negotiators
+        and digest channel are stored in the database, not in settings."""
+        return bool(self.slack_client_id and self.slack_client_secret)
+
 
 def _optional(environ: Mapping[str, str], name: str) -> str | None:
     value = environ.get(name, "").strip()
     return value or None
+
+
+#: Per-workspace in OAuth mode (stored when a workspace installs, or set with
+#: `pcnbot negotiator` and `/pcn digest-channel`), so they cannot also be set globally.
+_SINGLE_WORKSPACE_ONLY = (
+    "SLACK_BOT_TOKEN",
+    "SLACK_APP_TOKEN",
+    "PCNBOT_NEGOTIATORS",
+    "PCNBOT_NEGOTIATOR_GROUP",
+    "PCNBOT_DIGEST_CHANNEL",
+)
+
+
+def _oauth_settings(environ: Mapping[str, str]) -> tuple[str | None, str | None, str | None]:
+    """SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and PCNBOT_INSTALL_REDIRECT_URL, checked."""
+    client_id = _optional(environ, "SLACK_CLIENT_ID")
+    client_secret = _optional(environ, "SLACK_CLIENT_SECRET")
+    redirect_url = _optional(environ, "PCNBOT_INSTALL_REDIRECT_URL")
+    if bool(client_id) != bool(client_secret):
+        missing = "SLACK_CLIENT_SECRET" if client_id else "SLACK_CLIENT_ID"
+        raise SettingsError(
+            f"{missing}: needed with "
+            f"{'SLACK_CLIENT_ID' if client_id else 'SLACK_CLIENT_SECRET'} for OAuth installs"
+        )
+    if not client_id:
+        if redirect_url:
+            raise SettingsError(
+                "PCNBOT_INSTALL_REDIRECT_URL: only used with SLACK_CLIENT_ID and "
+                "SLACK_CLIENT_SECRET"
+            )
+        return None, None, None
+    for name in _SINGLE_WORKSPACE_ONLY:
+        if _optional(environ, name):
+            raise SettingsError(
+                f"{name}: not used with SLACK_CLIENT_ID (OAuth installs keep it per workspace); "
+                "unset it"
+            )
+    if redirect_url is not None and not re.match(r"^https?://", redirect_url):
+        raise SettingsError("PCNBOT_INSTALL_REDIRECT_URL: must start with https://")
+    return client_id, client_secret, redirect_url
 
 
 def load_settings(environ: Mapping[str, str]) -> Settings:
@@ -123,6 +172,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
     dms = environ.get("PCNBOT_DIGEST_DMS", "").strip().lower()
     if dms not in {"", "yes", "no", "true", "false", "1", "0"}:
         raise SettingsError("PCNBOT_DIGEST_DMS: use yes or no")
+    client_id, client_secret, redirect_url = _oauth_settings(environ)
     log_level = (environ.get("PCNBOT_LOG_LEVEL", "INFO").strip() or "INFO").upper()
     if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise SettingsError("PCNBOT_LOG_LEVEL: use DEBUG, INFO, WARNING or ERROR")
@@ -149,4 +199,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         workspace_id=_optional(environ, "PCNBOT_WORKSPACE_ID") or "local",
         log_level=log_level,
         log_format=log_format,
+        slack_client_id=client_id,
+        slack_client_secret=client_secret,
+        install_redirect_url=redirect_url,
     )

@@ -51,11 +51,13 @@ def retag_response(
     return ordered
 
 
-def current_themes(sessions: SessionFactory, response_id: int) -> tuple[str, ...]:
-    """The themes a comment counts under now: the correction if any, else the model's."""
+def current_themes(
+    sessions: SessionFactory, workspace_id: str | None, response_id: int
+) -> tuple[str, ...]:
+    """The themes a comment counts under now: the correction if any, else the model's.
+    A comment of another workspace is refused like a missing one."""
     with sessions() as session:
-        response = session.get(Response, response_id)
-        return split_themes(response.themes_applied) if response is not None else ()
+        return split_themes(_response(session, workspace_id, response_id).themes_applied)
 
 
 def hide_response(sessions: SessionFactory, workspace_id: str | None, response_id: int) -> None:

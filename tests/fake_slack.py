@@ -3,6 +3,10 @@
 It answers ``auth.test`` like Slack, ``chat.postMessage`` with a new ``ts``, and
 accepts POSTs to ``/response_url/...`` (what Bolt's ``respond`` uses). Tests point
 a real ``slack_sdk.WebClient`` at it with ``base_url``.
+
+For installs through OAuth, ``oauth.v2.access`` exchanges a code registered in
+``install_codes`` for a bot token of that workspace (``xoxb-<team id>-...``); each call
+records the token it came with, and ``auth.test`` answers for the token's workspace.
 """
 
 from __future__ import annotations
@@ -25,11 +29,33 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
 
+def bot_token(team_id: str) -> str:
+    """The bot token the fake hands out when a workspace installs through OAuth."""
+    return f"xoxb-{team_id}-bot"
+
+
+def token_team(token: str | None) -> str | None:
+    """The workspace a token from ``bot_token`` belongs to."""
+    if token and token.startswith("xoxb-T") and token.endswith("-bot"):
+        return token.removeprefix("xoxb-").removesuffix("-bot")
+    return None
+
+
 @dataclass
 class ApiCall:
     method: str  # e.g. "chat.postMessage" or "response_url"
     payload: dict[str, Any]
     path: str
+    token: str | None = None
+
+
+@dataclass(frozen=True)
+class InstallCode:
+    """What Slack's consent page hands back: a code for one workspace's install."""
+
+    team_id: str
+    team_name: str
+    installer: str  # the user who pressed Allow
 
 
 @dataclass
@@ -41,6 +67,8 @@ class FakeSlackApi:
     scripted: dict[str, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
     #: method -> seconds to wait before answering (a slow Slack)
     delays: dict[str, float] = field(default_factory=dict)
+    #: OAuth code -> the install it stands for (each code works once, as at Slack)
+    install_codes: dict[str, InstallCode] = field(default_factory=dict)
 
     def start(self, port: int = 0) -> FakeSlackApi:
         api = self
@@ -86,7 +114,9 @@ class FakeSlackApi:
                             payload[key] = json.loads(payload[key])
                 path = self.path
                 method = "response_url" if path.startswith("/response_url/") else path.strip("/")
-                status, body = api._answer(method, payload, path)
+                bearer = self.headers.get("Authorization") or ""
+                token = bearer.removeprefix("Bearer ").strip() or payload.get("token")
+                status, body = api._answer(method, payload, path, token)
                 if api.delays.get(method):
                     time.sleep(api.delays[method])
                 data = json.dumps(body).encode()
@@ -117,25 +147,30 @@ class FakeSlackApi:
     def response_url(self, name: str = "r1") -> str:
         return f"{self.base_url}response_url/{name}"
 
-    def _answer(self, method: str, payload: dict[str, Any], path: str) -> tuple[int, dict]:
+    def _answer(
+        self, method: str, payload: dict[str, Any], path: str, token: str | None = None
+    ) -> tuple[int, dict]:
         with self._lock:
-            self.calls.append(ApiCall(method=method, payload=payload, path=path))
+            self.calls.append(ApiCall(method=method, payload=payload, path=path, token=token))
             queue = self.scripted.get(method)
             if queue:
                 return queue.pop(0)
             self._ts += 1
             ts = f"{int(time.time())}.{self._ts:06d}"
         if method == "auth.test":
+            team_id = token_team(token) or TEAM_ID
             return 200, {
                 "ok": True,
-                "url": "https://pcn.example.slack.com/",
+                "url": f"https://{team_id.lower()}.example.slack.com/",
                 "team": "PCN test",
                 "user": "pcnbot",
-                "team_id": TEAM_ID,
+                "team_id": team_id,
                 "user_id": BOT_USER_ID,
                 "bot_id": BOT_ID,
                 "is_enterprise_install": False,
             }
+        if method == "oauth.v2.access":
+            return self._oauth_access(payload)
         if method == "chat.postMessage":
             return 200, {
                 "ok": True,
@@ -162,6 +197,25 @@ class FakeSlackApi:
         if method in ("views.open", "views.publish"):
             return 200, {"ok": True, "view": {"id": "V0001", **(payload.get("view") or {})}}
         return 200, {"ok": True}
+
+    def _oauth_access(self, payload: dict[str, Any]) -> tuple[int, dict]:
+        with self._lock:
+            install = self.install_codes.pop(str(payload.get("code", "")), None)
+        if install is None:
+            return 200, {"ok": False, "error": "invalid_code"}
+        return 200, {
+            "ok": True,
+            "app_id": "A0PCNBOT1",
+            "authed_user": {"id": install.installer},
+            "scope": "app_mentions:read,chat:write,commands,files:write,im:history,im:read,"
+            "im:write,usergroups:read,users:read",
+            "token_type": "bot",
+            "access_token": bot_token(install.team_id),
+            "bot_user_id": BOT_USER_ID,
+            "team": {"id": install.team_id, "name": install.team_name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
 
     def of(self, method: str) -> list[ApiCall]:
         return [c for c in self.calls if c.method == method]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,14 +64,26 @@ class SignedRequests:
         )
         return _send(request)
 
-    def get(self, path: str) -> HttpResult:
-        return _send(urllib.request.Request(self.url + path, method="GET"))
+    def get(self, path: str, *, headers: dict[str, str] | None = None) -> HttpResult:
+        """A GET that never follows redirects (they would lead to slack.com)."""
+        address = urllib.parse.urlsplit(self.url)
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+        try:
+            connection.request("GET", path, headers=headers or {})
+            response = connection.getresponse()
+            return HttpResult(
+                response.status, response.read().decode(), dict(response.getheaders())
+            )
+        finally:
+            connection.close()
 
-    def event(self, event: dict[str, Any], event_id: str, **kwargs: Any) -> HttpResult:
+    def event(
+        self, event: dict[str, Any], event_id: str, *, team: str = TEAM_ID, **kwargs: Any
+    ) -> HttpResult:
         body = json.dumps(
             {
                 "token": "legacy",
-                "team_id": TEAM_ID,
+                "team_id": team,
                 "api_app_id": "A0PCNBOT1",
                 "event": event,
                 "type": "event_callback",
@@ -80,13 +94,20 @@ class SignedRequests:
         return self.post(body, "application/json", **kwargs)
 
     def command(
-        self, text: str, response_url: str, *, user: str = USER_ID, **kwargs: Any
+        self,
+        text: str,
+        response_url: str,
+        *,
+        user: str = USER_ID,
+        team: str = TEAM_ID,
+        channel: str = "C0GENERAL",
+        **kwargs: Any,
     ) -> HttpResult:
         body = urlencode(
             {
                 "token": "legacy",
-                "team_id": TEAM_ID,
-                "channel_id": "C0GENERAL",
+                "team_id": team,
+                "channel_id": channel,
                 "user_id": user,
                 "command": "/pcn",
                 "text": text,
@@ -104,19 +125,20 @@ class SignedRequests:
         *,
         private_metadata: str = "",
         user: str = USER_ID,
+        team: str = TEAM_ID,
         **kwargs: Any,
     ) -> HttpResult:
         """Submit a modal; ``values`` maps block id to the element state under action "value"."""
         payload = {
             "type": "view_submission",
-            "team": {"id": TEAM_ID, "domain": "pcn"},
-            "user": {"id": user, "team_id": TEAM_ID},
+            "team": {"id": team, "domain": "pcn"},
+            "user": {"id": user, "team_id": team},
             "api_app_id": "A0PCNBOT1",
             "token": "legacy",
             "trigger_id": "1.2.3",
             "view": {
                 "id": "V0001",
-                "team_id": TEAM_ID,
+                "team_id": team,
                 "type": "modal",
                 "callback_id": callback_id,
                 "private_metadata": private_metadata,
@@ -158,12 +180,13 @@ class SignedRequests:
         ephemeral: bool = False,
         user: str = USER_ID,
         selected: str | None = None,
+        team: str = TEAM_ID,
         **kwargs: Any,
     ) -> HttpResult:
         payload = {
             "type": "block_actions",
-            "team": {"id": TEAM_ID, "domain": "pcn"},
-            "user": {"id": user, "team_id": TEAM_ID},
+            "team": {"id": team, "domain": "pcn"},
+            "user": {"id": user, "team_id": team},
             "api_app_id": "A0PCNBOT1",
             "token": "legacy",
             "trigger_id": "1.2.3",

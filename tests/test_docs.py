@@ -60,6 +60,11 @@ def test_the_manifest_declares_what_the_app_listens_to() -> None:
         "users:read",
     } <= scopes
     assert commands == {"/pcn"}
+    from bot.oauth import BOT_SCOPES, REDIRECT_PATH
+
+    assert scopes == set(BOT_SCOPES)
+    assert {"tokens_revoked", "app_uninstalled"} <= events
+    assert [u.endswith(REDIRECT_PATH) for u in manifest["oauth_config"]["redirect_urls"]] == [True]
     shortcuts = {s["callback_id"] for s in manifest["features"]["shortcuts"]}
     assert shortcuts == {"send_as_feedback"}
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True

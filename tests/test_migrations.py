@@ -65,3 +65,33 @@ def test_upgrading_to_0004_fills_in_each_comments_current_themes(tmp_path: objec
         stored = dict(connection.execute(text("SELECT id, themes_applied FROM responses")).all())
     engine.dispose()
     assert stored == {1: ",funding,trust,", 2: ",workload,", 3: None}
+
+
+def test_the_slack_install_tables_match_slack_sdks_stores() -> None:
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+    from sqlalchemy import create_engine
+
+    engine = create_engine("sqlite://")
+    theirs = {
+        **SQLAlchemyInstallationStore(client_id="1.2", engine=engine).metadata.tables,
+        **SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=engine).metadata.tables,
+    }
+
+    def shape(table: object) -> dict[str, tuple[str, bool, bool]]:
+        return {
+            c.name: (repr(c.type), c.nullable, c.primary_key)
+            for c in table.columns  # type: ignore[attr-defined]
+        }
+
+    def indexes(table: object) -> set[tuple[str, tuple[str, ...]]]:
+        return {
+            (i.name, tuple(c.name for c in i.columns))
+            for i in table.indexes  # type: ignore[attr-defined]
+        }
+
+    assert set(theirs) == {"slack_installations", "slack_bots", "slack_oauth_states"}
+    for name, table in theirs.items():
+        ours = Base.metadata.tables[name]
+        assert shape(ours) == shape(table), name
+        assert indexes(ours) == indexes(table), name

@@ -61,9 +61,12 @@ def register(app: App, deps: Deps, roles: NegotiatorDirectory) -> None:
                 respond, "Hidden: that comment will not appear in any later digest or export."
             )
             return
-        view = retag_modal(
-            response_id, theme_labels(deps.settings), current_themes(deps.sessions, response_id)
-        )
+        try:
+            themes = current_themes(deps.sessions, context.team_id or "", response_id)
+        except FeedbackError as exc:
+            _ephemeral(respond, str(exc))
+            return
+        view = retag_modal(response_id, theme_labels(deps.settings), themes)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.view(ids.RETAG_MODAL)

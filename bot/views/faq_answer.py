@@ -114,6 +114,7 @@ def help_message() -> SlackMessage:
         "• Mention me in a channel - I reply in the thread\n"
         "• `/pcn ask your question` - only you see the answer\n"
         "• `/pcn feedback` - rate a roadshow or article\n"
+        "• `/pcn digest-channel #channel` - negotiators: where the weekly digest goes\n"
         "• `/pcn help` - this message"
     )
     examples = "\n".join(f"• {escape_mrkdwn(q)}" for q in EXAMPLE_QUESTIONS)
