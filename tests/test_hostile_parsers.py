@@ -327,6 +327,7 @@ def rating_element(raw: object) -> dict[str, Any]:
 @example(rating=None, comment="x" * 10_000, anonymous=["anonymous"], target="OPEN")
 def test_any_feedback_form_is_stored_within_the_rules_or_refused_in_the_form(
     server: PcnbotServer,
+    slack: FakeSlackApi,
     deps: Deps,
     open_roadshow: int,
     rating: object,
@@ -344,6 +345,7 @@ def test_any_feedback_form_is_stored_within_the_rules_or_refused_in_the_form(
         }
     meta = {"target": open_roadshow if target == "OPEN" else target}
     before = snapshot(deps)
+    confirmations = len(slack.of("chat.postMessage"))
     result = server.view_submission("feedback_modal", values, private_metadata=json.dumps(meta))
     assert result.status == 200, result.body
     if result.body:
@@ -352,6 +354,9 @@ def test_any_feedback_form_is_stored_within_the_rules_or_refused_in_the_form(
         assert body["errors"] and all(is_polite(m) for m in body["errors"].values())
         assert snapshot(deps) == before
     else:
+        # A signed response is named, and every comment tagged, after the ack and before
+        # the confirmation goes out: wait for it so the next example starts from rest.
+        assert slack.wait_for("chat.postMessage", confirmations + 1, timeout=10)
         after = snapshot(deps)
         assert len(after) - len(before) in (0, 1)
         [mine] = [row for row in after if row[1] == open_roadshow]
