@@ -28,13 +28,11 @@ import random
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, create_engine, delete, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, delete, insert, select, text
 
 from classifier.digest_language import DigestLanguageModel
 from feedback.db import make_engine, make_session_factory, upgrade_schema
@@ -43,7 +41,7 @@ from feedback.models import CommentTheme, Response, Target, WeeklyThemeCount
 from feedback.responses import joined_themes
 from feedback.weeks import Week
 
-from .feedback_store import POSTGRES
+from .databases import POSTGRES, throwaway_postgres
 
 SIZES = (10_000, 100_000, 1_000_000)
 WEEK_COMMENTS = 1_000
@@ -91,24 +89,8 @@ class DigestResult:
 
 def _databases(folder: str) -> Iterator[tuple[str, str | None]]:
     yield "SQLite", f"sqlite:///{folder}/digest.db"
-    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-    name = f"pcnbot_digest_{uuid.uuid4().hex[:8]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception:
-        admin.dispose()
-        yield "PostgreSQL", None
-        return
-    try:
-        yield (
-            "PostgreSQL",
-            make_url(POSTGRES).set(database=name).render_as_string(hide_password=False),
-        )
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_postgres("pcnbot_digest") as url:
+        yield "PostgreSQL", url
 
 
 def _insert(

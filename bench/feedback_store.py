@@ -14,18 +14,15 @@ Import: a 100,000-row CSV goes through ``read_csv`` (checking every row) and
 from __future__ import annotations
 
 import csv
-import os
 import random
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, insert, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, insert, text
 
 from feedback.csv_import import import_rows, read_csv
 from feedback.db import make_engine, make_session_factory, upgrade_schema
@@ -34,12 +31,11 @@ from feedback.models import Response
 from feedback.responses import Submission, submit_response
 from feedback.targets import NewTarget, create_target
 
+from .databases import POSTGRES, throwaway_postgres
+
 SUBMISSIONS = 10_000
 IMPORT_ROWS = 100_000
 TARGET_P99_MS = 10.0
-POSTGRES = os.environ.get(
-    "PCNBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 _SECRET = b"bench-secret-key-0123456789"
 _COMMENTS = (
     "Clear on the DES but nothing on who covers the day job while we do all this.",
@@ -81,27 +77,9 @@ class StoreResult:
 def _databases() -> Iterator[tuple[str, str | None]]:
     """SQLite in a temporary folder, and a throw-away PostgreSQL database if reachable."""
     with tempfile.TemporaryDirectory() as folder:
-        databases: list[tuple[str, str | None]] = [("SQLite", f"sqlite:///{folder}/bench.db")]
-        admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-        name = f"pcnbot_bench_{uuid.uuid4().hex[:8]}"
-        try:
-            with admin.connect() as connection:
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-            databases.append(
-                (
-                    "PostgreSQL",
-                    make_url(POSTGRES).set(database=name).render_as_string(hide_password=False),
-                )
-            )
-        except Exception:
-            databases.append(("PostgreSQL", None))
-        try:
-            yield from databases
-        finally:
-            if databases[-1][1] is not None:
-                with admin.connect() as connection:
-                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+        yield "SQLite", f"sqlite:///{folder}/bench.db"
+        with throwaway_postgres("pcnbot_bench") as url:
+            yield "PostgreSQL", url
 
 
 def _fresh(url: str) -> Engine:

@@ -36,7 +36,6 @@ import tempfile
 import threading
 import time
 import urllib.request
-import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,10 +43,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
-from .feedback_store import POSTGRES
+from .databases import POSTGRES, throwaway_postgres
 
 CLIENTS = 50
 SECONDS = 60.0
@@ -337,22 +335,11 @@ def _measure(url: str, folder: Path) -> LoadResult:
 
 
 def run() -> LoadResult:
-    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-    name = f"pcnbot_load_{uuid.uuid4().hex[:8]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:
-        admin.dispose()
-        return LoadResult(skipped=f"PostgreSQL unreachable at {POSTGRES}: {exc.__class__.__name__}")
-    url = make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
-    try:
+    with throwaway_postgres("pcnbot_load") as url:
+        if url is None:
+            return LoadResult(skipped=f"PostgreSQL unreachable at {POSTGRES}")
         with tempfile.TemporaryDirectory() as folder:
             return _measure(url, Path(folder))
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def summary(samples: list[Sample]) -> tuple[int, float, float, float]:
